@@ -1,0 +1,175 @@
+/* Throughput of the stimuli provider alone (no network): images per second
+ * delivered by n2d2_stimuli_next for LeNet-sized inputs (1x32x32, batch
+ * 128), learn set shuffled, after a first pass that fills the cache.
+ *
+ *     bench_stimuli [DataPath]
+ *
+ * Uses DataPath (MNIST IDX files) when given, else Debian's Fashion-MNIST
+ * when installed, else a synthetic 60,000 + 10,000 image set in /tmp. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "n2d2/n2d2.h"
+
+N2D2_STATIC_PLUGIN_DECLARE(db_mnist);
+N2D2_STATIC_PLUGIN_DECLARE(transforms_basic);
+
+#define FASHION_DIR "/usr/share/datasets/fashion-mnist"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void be32(unsigned char *p, unsigned v)
+{
+    p[0] = (unsigned char)(v >> 24);
+    p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8);
+    p[3] = (unsigned char)v;
+}
+
+static int write_idx(const char *dir, const char *name, const unsigned char *header, size_t hlen,
+                     size_t n, unsigned seed, int labels)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return -1;
+    fwrite(header, 1, hlen, f);
+    for (size_t i = 0; i < n; ++i) {
+        seed = seed * 1103515245u + 12345u;
+        fputc(labels ? (int)((seed >> 16) % 10) : (int)((seed >> 16) & 0xff), f);
+    }
+    return fclose(f);
+}
+
+static int synthetic(const char *dir)
+{
+    unsigned char h[16];
+    const size_t counts[2] = {60000, 10000};
+    const char *img[2] = {"train-images-idx3-ubyte", "t10k-images-idx3-ubyte"};
+    const char *lab[2] = {"train-labels-idx1-ubyte", "t10k-labels-idx1-ubyte"};
+    for (int s = 0; s < 2; ++s) {
+        be32(h, 0x803);
+        be32(h + 4, (unsigned)counts[s]);
+        be32(h + 8, 28);
+        be32(h + 12, 28);
+        if (write_idx(dir, img[s], h, 16, counts[s] * 784, 1u + (unsigned)s, 0) != 0)
+            return -1;
+        be32(h, 0x801);
+        if (write_idx(dir, lab[s], h, 8, counts[s], 7u + (unsigned)s, 1) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int run(n2d2_registry *reg, const char *type, const char *path, const char *transforms,
+               const char *title)
+{
+    char text[4096];
+    snprintf(text, sizeof text,
+             "[database]\nType=%s\n%s%s\n[sp]\nSizeX=32\nSizeY=32\nBatchSize=128\n%s", type,
+             path ? "DataPath=" : "", path ? path : "", transforms);
+    n2d2_ini *ini;
+    n2d2_stimuli *sp;
+    n2d2_shape shape = {3, {1, 32, 32}};
+    double t0 = now();
+    if (n2d2_ini_load_string(text, strlen(text), "bench.ini", &ini) != N2D2_OK ||
+        n2d2_stimuli_new(ini, reg, "sp", &shape, N2D2_FLOAT32, 128, 1, &sp) != N2D2_OK) {
+        fprintf(stderr, "error: %s\n", n2d2_error_message());
+        return 1;
+    }
+    double t_new = now() - t0;
+    size_t dims[4] = {128, 1, 32, 32}, count;
+    n2d2_tensor *in;
+    int labels[128];
+    if (n2d2_tensor_new(N2D2_FLOAT32, 4, dims, &in) != N2D2_OK)
+        return 1;
+    const int passes = 6;
+    double first = 0, rest = 0;
+    size_t images = 0;
+    for (int p = 0; p < passes; ++p) {
+        double t = now();
+        if (n2d2_stimuli_begin(sp, N2D2_SET_LEARN, 1, 0) != N2D2_OK)
+            return 1;
+        n2d2_status st;
+        while ((st = n2d2_stimuli_next(sp, in, labels, NULL, &count)) == N2D2_OK && count > 0)
+            if (p > 0)
+                images += count;
+        if (st != N2D2_OK) {
+            fprintf(stderr, "error: %s\n", n2d2_error_message());
+            return 1;
+        }
+        if (p == 0)
+            first = now() - t;
+        else
+            rest += now() - t;
+    }
+    size_t learn = n2d2_stimuli_set_size(sp, N2D2_SET_LEARN);
+    printf("%-44s new %.3f s | first pass %8.0f img/s | cached passes %9.0f img/s\n", title, t_new,
+           learn / first, images / rest);
+    n2d2_tensor_release(in);
+    n2d2_stimuli_free(sp);
+    n2d2_ini_free(ini);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    static const n2d2_static_plugin table[] = {N2D2_STATIC_PLUGIN(db_mnist),
+                                               N2D2_STATIC_PLUGIN(transforms_basic)};
+    n2d2_registry *reg;
+    n2d2_loader *loader;
+    if (n2d2_registry_new(&reg) != N2D2_OK || n2d2_loader_new(reg, &loader) != N2D2_OK ||
+        n2d2_loader_preload(loader, table, 2) != N2D2_OK)
+        return 1;
+    const char *type = "MNIST_IDX_Database", *path = argc > 1 ? argv[1] : NULL;
+    char tmp[] = "/tmp/n2d2-bench-XXXXXX";
+    int made = 0;
+    struct stat st;
+    if (!path && stat(FASHION_DIR, &st) == 0) {
+        type = "Fashion_MNIST_IDX_Database";
+        setenv("N2D2_DATA", "/nonexistent", 1);
+    } else if (!path) {
+        if (!mkdtemp(tmp) || synthetic(tmp) != 0)
+            return 1;
+        path = tmp;
+        made = 1;
+    }
+    printf("dataset: %s (%s)\n", type, path ? path : FASHION_DIR);
+    int rc = run(reg, type, path,
+             "[sp.Transformation]\nType=PadCropTransformation\nWidth=32\nHeight=32\n",
+             "PadCrop 32x32 (cached)");
+    rc |= run(reg, type, path,
+              "[sp.Transformation]\nType=RescaleTransformation\nWidth=32\nHeight=32\n",
+              "Rescale 32x32 (cached)");
+    rc |= run(reg, type, path,
+              "[sp.Transformation]\nType=RescaleTransformation\nWidth=32\nHeight=32\n"
+              "[sp.OnTheFlyTransformation]\nType=FlipTransformation\nRandomHorizontalFlip=1\n",
+              "Rescale (cached) + random flip (on the fly)");
+    rc |= run(reg, type, path,
+              "[sp.Transformation]\nType=RescaleTransformation\nWidth=32\nHeight=32\n"
+              "[sp.OnTheFlyTransformation]\nType=RescaleTransformation\nWidth=32\nHeight=32\n",
+              "Rescale (cached) + no-op rescale (on the fly)");
+    if (made) {
+        const char *names[4] = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+                                "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
+        char p[4096];
+        for (int i = 0; i < 4; ++i) {
+            snprintf(p, sizeof p, "%s/%s", tmp, names[i]);
+            remove(p);
+        }
+        rmdir(tmp);
+    }
+    n2d2_loader_free(loader);
+    n2d2_registry_free(reg);
+    return rc;
+}

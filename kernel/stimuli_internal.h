@@ -1,0 +1,175 @@
+/* Internals of the stimuli provider (stimuli*.c). Not installed.
+ *
+ * stimuli.c         construction: database, [sp] keys, generated values
+ * stimuli_chain.c   transformation sections → chains; StimuliData hook
+ * stimuli_data.c    <sp>.StimuliData* analysis (generated _GlobalValue.*)
+ * stimuli_fetch.c   one stimulus through its pipeline, the cache, the
+ *                   conversion into the batch element
+ * stimuli_worker.c  the batch worker thread, begin/next
+ */
+#ifndef N2D2_STIMULI_INTERNAL_H
+#define N2D2_STIMULI_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "n2d2/database.h"
+#include "n2d2/stimuli.h"
+#include "n2d2/transform.h"
+
+#define SP_SET_BIT(set) (1u << (unsigned)(set))
+#define SP_ALL_SETS ((1u << N2D2_SET_COUNT) - 1u)
+
+enum { SP_GLOBAL = 0, SP_CHANNEL = 1, SP_CHANNELS = 2 };
+
+/* One transformation section. */
+typedef struct sp_transform {
+    const n2d2_transform_ops *ops;
+    void *state;
+    n2d2_params *params;
+    n2d2_param_spec *schema; /* the feature's schema + Type/ApplyTo(/Channel) */
+    char *section;
+    const char *where;       /* owned by the INI */
+    unsigned set_mask;       /* SP_SET_BIT of the sets it applies to */
+    int on_the_fly;
+    int category;
+} sp_transform;
+
+/* Indices into n2d2_stimuli.tf, in file order. */
+typedef struct sp_chain {
+    size_t *items;
+    size_t n, cap;
+} sp_chain;
+
+enum { SP_CACHE_EMPTY = 0, SP_CACHE_STORED = 1 };
+
+typedef struct sp_cache_entry {
+    uint32_t chunk, offset; /* where the bytes are */
+    uint32_t dims[3];       /* C, H, W */
+    int32_t label;
+    uint8_t dtype, state;
+} sp_cache_entry;
+
+/* In-memory cache of the static part of the pipeline, one entry per
+ * stimulus, bytes packed in chunks. Only the worker (or the constructor,
+ * before the worker starts) touches it, so it needs no lock. */
+typedef struct sp_cache {
+    sp_cache_entry *entries;
+    unsigned char **chunks;
+    size_t n_chunks, cap_chunks;
+    size_t chunk_size, chunk_used; /* of the last chunk */
+    size_t bytes, limit;
+    int full_warned;
+} sp_cache;
+
+/* Tensors a fetch reuses from one stimulus to the next. */
+typedef struct sp_scratch {
+    n2d2_tensor *data;
+    n2d2_tensor **channels;
+    n2d2_tensor *stack;
+    size_t n_channels;
+} sp_scratch;
+
+enum { SLOT_FREE = 0, SLOT_FILLING, SLOT_READY, SLOT_READING };
+#define SP_SLOTS 2
+
+typedef struct sp_slot {
+    void *data;      /* batch x sample, in the provider's dtype */
+    int *labels;
+    size_t *indices;
+    size_t count;
+    uint64_t seq;    /* batch number within the pass */
+    int state;
+    n2d2_status status;
+    char *message;   /* error detail, copied from the worker thread */
+} sp_slot;
+
+typedef struct sp_worker {
+    pthread_t thread;
+    int started;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int stop;
+    _Atomic uint64_t gen; /* bumped by begin(): in-flight work is dropped */
+    int active, failed;
+    n2d2_set set;
+    uint64_t pass_no;
+    size_t *order;
+    size_t n_order, cap_order;
+    size_t next_pos, delivered;
+    uint64_t next_fill, next_read;
+    sp_slot slots[SP_SLOTS];
+    sp_scratch scratch;
+} sp_worker;
+
+struct n2d2_stimuli {
+    n2d2_ini *ini;
+    const n2d2_registry *reg;
+    char *section;
+    n2d2_ini_section *sec;
+    n2d2_shape shape;
+    n2d2_dtype dtype;
+    size_t batch, sample_numel;
+    uint64_t seed;
+
+    n2d2_database *db;
+    const n2d2_database_ops *db_ops;
+    void *db_state;
+    n2d2_params *db_params;
+    n2d2_param_spec *db_schema;
+    const char *db_where;
+    n2d2_params *sp_params;
+
+    sp_transform *tf;
+    size_t n_tf, cap_tf;
+    sp_chain global_static, global_otf, whole;
+    sp_chain *channels;
+    size_t n_channels;
+    n2d2_params **data_params; /* StimuliData sections */
+    size_t n_data_params;
+
+    const n2d2_params **all_params; /* for the unused-key report */
+    size_t n_all_params;
+
+    int cache_final; /* no on-the-fly step: the cache holds the final data */
+    int changes_range[N2D2_SET_COUNT];
+    int signed_mapping;
+    float lut_f[256];
+    double lut_d[256];
+    sp_cache cache;
+    uint64_t passes[N2D2_SET_COUNT];
+    sp_worker w;
+};
+
+/* stimuli_chain.c */
+#define SP_APPLY_TO_VALUES "All|LearnOnly|ValidationOnly|TestOnly|NoLearn|NoValidation|NoTest"
+/* Set mask of the n-th SP_APPLY_TO_VALUES value. */
+unsigned sp_apply_to_mask(int n);
+n2d2_status sp_build_chains(n2d2_stimuli *sp);
+void sp_destroy_chains(n2d2_stimuli *sp);
+int sp_section_category(const char *sp_name, const char *section, int *on_the_fly,
+                        int *is_data);
+
+/* stimuli_data.c */
+n2d2_status sp_stimuli_data(n2d2_stimuli *sp, n2d2_ini_section *sec);
+
+/* stimuli_fetch.c */
+n2d2_status sp_cache_init(n2d2_stimuli *sp);
+void sp_cache_free(sp_cache *c);
+void sp_scratch_free(sp_scratch *s);
+void sp_make_luts(n2d2_stimuli *sp);
+/* Read stimulus `index` and run the static global chain on it (no cache). */
+n2d2_status sp_read_static(n2d2_stimuli *sp, size_t index, n2d2_set set, const sp_chain *chain,
+                           n2d2_tensor **out, int *label);
+/* Stimulus `index` of `set` through the whole pipeline into `dst` (one
+ * sample in the provider's dtype); pass 0 is reserved for static draws. */
+n2d2_status sp_fetch(n2d2_stimuli *sp, sp_scratch *scratch, size_t index, n2d2_set set,
+                     uint64_t pass, void *dst, int *label);
+
+/* stimuli_worker.c */
+n2d2_status sp_worker_start(n2d2_stimuli *sp);
+void sp_worker_stop(n2d2_stimuli *sp);
+
+#endif

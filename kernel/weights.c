@@ -1,0 +1,210 @@
+/* Saving and loading the declared tensors of every cell, atomically.
+ *
+ * File `<cell>.n2d2w`, little-endian:
+ *   "N2D2W" 0 1 0          magic and format version 1
+ *   u32 count
+ *   count × { u16 name length, name, u8 dtype, u8 ndim, u64 dims[ndim], data }
+ */
+#include "graph_impl.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <dirent.h>
+
+#include "n2d2/log.h"
+
+static const unsigned char weights_magic[8] = {'N', '2', 'D', '2', 'W', 0, 1, 0};
+
+static int write_all(FILE *f, const void *p, size_t n) { return fwrite(p, 1, n, f) == n; }
+
+static n2d2_status save_cell(const n2d2_cell *cell, const char *path)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return n2d2_error(N2D2_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+    uint32_t count = (uint32_t)cell->n_learnables;
+    int ok = write_all(f, weights_magic, sizeof weights_magic) && write_all(f, &count, sizeof count);
+    for (size_t i = 0; ok && i < cell->n_learnables; ++i) {
+        const cell_param *p = &cell->learnables[i];
+        uint16_t len = (uint16_t)strlen(p->name);
+        uint8_t dtype = (uint8_t)n2d2_tensor_dtype(p->value), ndim = (uint8_t)n2d2_tensor_ndim(p->value);
+        ok = write_all(f, &len, sizeof len) && write_all(f, p->name, len) && write_all(f, &dtype, 1) &&
+             write_all(f, &ndim, 1);
+        for (uint8_t d = 0; ok && d < ndim; ++d) {
+            uint64_t dim = n2d2_tensor_dim(p->value, d);
+            ok = write_all(f, &dim, sizeof dim);
+        }
+        ok = ok && write_all(f, n2d2_tensor_cdata(p->value), n2d2_tensor_nbytes(p->value));
+    }
+    ok = ok && fflush(f) == 0 && fsync(fileno(f)) == 0;
+    if (fclose(f) != 0)
+        ok = 0;
+    return ok ? N2D2_OK : n2d2_error(N2D2_ERR_IO, "%s: write failed: %s", path, strerror(errno));
+}
+
+static n2d2_status remove_tree(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return errno == ENOENT ? N2D2_OK : n2d2_error(N2D2_ERR_IO, "%s: %s", dir, strerror(errno));
+    struct dirent *e;
+    char path[4096];
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < (int)sizeof path)
+            unlink(path);
+    }
+    closedir(d);
+    return rmdir(dir) == 0 ? N2D2_OK : n2d2_error(N2D2_ERR_IO, "%s: cannot remove: %s", dir, strerror(errno));
+}
+
+n2d2_status n2d2_graph_save(const n2d2_graph *g, const char *dir)
+{
+    char fresh[4096], old[4096], path[4096];
+    if (snprintf(fresh, sizeof fresh, "%s.new", dir) >= (int)sizeof fresh ||
+        snprintf(old, sizeof old, "%s.old", dir) >= (int)sizeof old)
+        return n2d2_error(N2D2_ERR_INVAL, "%s: path too long", dir);
+    n2d2_status st = remove_tree(fresh);
+    if (st != N2D2_OK)
+        return st;
+    if (mkdir(fresh, 0777) != 0)
+        return n2d2_error(N2D2_ERR_IO, "%s: cannot create: %s", fresh, strerror(errno));
+    for (size_t c = 0; st == N2D2_OK && c < g->n_cells; ++c) {
+        if (g->cells[c]->n_learnables == 0)
+            continue;
+        if (snprintf(path, sizeof path, "%s/%s.n2d2w", fresh, g->cells[c]->name) >= (int)sizeof path)
+            st = n2d2_error(N2D2_ERR_INVAL, "%s: path too long", fresh);
+        else
+            st = save_cell(g->cells[c], path);
+    }
+    if (st != N2D2_OK) {
+        remove_tree(fresh);
+        return st;
+    }
+    /* Swap: dir → dir.old, dir.new → dir, drop dir.old. */
+    remove_tree(old);
+    int had_old = rename(dir, old) == 0;
+    if (!had_old && errno != ENOENT)
+        return n2d2_error(N2D2_ERR_IO, "%s: cannot replace: %s", dir, strerror(errno));
+    if (rename(fresh, dir) != 0) {
+        st = n2d2_error(N2D2_ERR_IO, "%s: cannot rename %s: %s", dir, fresh, strerror(errno));
+        if (had_old)
+            rename(old, dir);
+        return st;
+    }
+    if (had_old)
+        remove_tree(old);
+    return N2D2_OK;
+}
+
+typedef struct reader {
+    FILE *f;
+    const char *path;
+    long offset;
+} reader;
+
+static n2d2_status read_exact(reader *r, void *p, size_t n, const char *what)
+{
+    if (fread(p, 1, n, r->f) != n)
+        return n2d2_error(N2D2_ERR_PARSE, "%s: truncated at byte %ld while reading %s", r->path,
+                          r->offset, what);
+    r->offset += (long)n;
+    return N2D2_OK;
+}
+
+static cell_param *find_param(n2d2_cell *cell, const char *name)
+{
+    for (size_t i = 0; i < cell->n_learnables; ++i)
+        if (strcmp(cell->learnables[i].name, name) == 0)
+            return &cell->learnables[i];
+    return NULL;
+}
+
+static n2d2_status load_param(reader *r, n2d2_cell *cell)
+{
+    uint16_t len;
+    char name[65536];
+    uint8_t dtype, ndim;
+    long start = r->offset;
+    n2d2_status st = read_exact(r, &len, sizeof len, "a parameter name length");
+    if (st == N2D2_OK)
+        st = read_exact(r, name, len, "a parameter name");
+    if (st != N2D2_OK)
+        return st;
+    name[len] = '\0';
+    if ((st = read_exact(r, &dtype, 1, "a dtype")) != N2D2_OK || (st = read_exact(r, &ndim, 1, "a rank")) != N2D2_OK)
+        return st;
+    cell_param *p = find_param(cell, name);
+    if (!p)
+        return n2d2_error(N2D2_ERR_INVAL, "%s: byte %ld: parameter '%s' does not exist in cell [%s] (%s)",
+                          r->path, start, name, cell->name, cell->type);
+    if (dtype != (uint8_t)n2d2_tensor_dtype(p->value) || ndim != n2d2_tensor_ndim(p->value))
+        return n2d2_error(N2D2_ERR_SHAPE, "%s: byte %ld: parameter '%s' is %s of rank %u, the cell has %s of rank %u",
+                          r->path, start, name, n2d2_dtype_name((n2d2_dtype)dtype), ndim,
+                          n2d2_dtype_name(n2d2_tensor_dtype(p->value)), n2d2_tensor_ndim(p->value));
+    for (uint8_t d = 0; d < ndim; ++d) {
+        uint64_t dim;
+        if ((st = read_exact(r, &dim, sizeof dim, "a dimension")) != N2D2_OK)
+            return st;
+        if (dim != n2d2_tensor_dim(p->value, d))
+            return n2d2_error(N2D2_ERR_SHAPE,
+                              "%s: byte %ld: parameter '%s' dimension %u is %llu in the file, %zu in the cell",
+                              r->path, start, name, d, (unsigned long long)dim, n2d2_tensor_dim(p->value, d));
+    }
+    return read_exact(r, n2d2_tensor_data(p->value), n2d2_tensor_nbytes(p->value), name);
+}
+
+static n2d2_status load_cell(n2d2_cell *cell, const char *path)
+{
+    reader r = {fopen(path, "rb"), path, 0};
+    if (!r.f)
+        return n2d2_error(N2D2_ERR_IO, "%s: %s", path, strerror(errno));
+    unsigned char magic[8];
+    uint32_t count = 0;
+    n2d2_status st = read_exact(&r, magic, sizeof magic, "the header");
+    if (st == N2D2_OK && memcmp(magic, weights_magic, sizeof magic) != 0)
+        st = n2d2_error(N2D2_ERR_PARSE, "%s: byte 0: not an n2d2 weights file (bad magic)", path);
+    if (st == N2D2_OK)
+        st = read_exact(&r, &count, sizeof count, "the parameter count");
+    if (st == N2D2_OK && count != cell->n_learnables)
+        st = n2d2_error(N2D2_ERR_INVAL, "%s: %u parameters in the file, cell [%s] declares %zu", path,
+                        count, cell->name, cell->n_learnables);
+    for (uint32_t i = 0; st == N2D2_OK && i < count; ++i)
+        st = load_param(&r, cell);
+    if (st == N2D2_OK && fgetc(r.f) != EOF)
+        st = n2d2_error(N2D2_ERR_PARSE, "%s: byte %ld: unexpected data after the last parameter", path, r.offset);
+    fclose(r.f);
+    return st;
+}
+
+n2d2_status n2d2_graph_load(n2d2_graph *g, const char *dir, int ignore_missing)
+{
+    struct stat sb;
+    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+        return n2d2_error(N2D2_ERR_NOT_FOUND, "%s: no such weights folder", dir);
+    char path[4096];
+    for (size_t c = 0; c < g->n_cells; ++c) {
+        n2d2_cell *cell = g->cells[c];
+        if (cell->n_learnables == 0)
+            continue;
+        if (snprintf(path, sizeof path, "%s/%s.n2d2w", dir, cell->name) >= (int)sizeof path)
+            return n2d2_error(N2D2_ERR_INVAL, "%s: path too long", dir);
+        if (access(path, F_OK) != 0) {
+            if (!ignore_missing)
+                return n2d2_error(N2D2_ERR_NOT_FOUND,
+                                  "%s: missing weights of cell [%s] (use -w-ignore to keep its initial values)",
+                                  path, cell->name);
+            n2d2_log_warn("%s: missing; cell [%s] keeps its initial values", path, cell->name);
+            continue;
+        }
+        n2d2_status st = load_cell(cell, path);
+        if (st != N2D2_OK)
+            return st;
+    }
+    return N2D2_OK;
+}

@@ -1,0 +1,25 @@
+/* Initial values of learnable tensors (WeightsFiller / BiasFiller).
+ *
+ * The manual's default for Conv and Fc is NormalFiller(0.0, 0.05), whereas a
+ * NormalFiller named in the INI has its own defaults (Mean 0, StdDev 1). So:
+ * when `<key>=` is absent the cell draws N(Mean, StdDev) itself from its
+ * filler stream, with Mean [0.0] and StdDev [0.05] overridable as
+ * `<key>.Mean` / `<key>.StdDev`; when present, the named filler plugin runs
+ * (n2d2_cell_fill) with its own options. */
+#ifndef N2D2_CELLS_FILL_H
+#define N2D2_CELLS_FILL_H
+
+#include <stddef.h>
+
+#include "n2d2/n2d2.h"
+
+n2d2_status n2d2_cells_fill(n2d2_cell *cell, const char *key, n2d2_tensor *tensor, size_t fan_in,
+                            size_t fan_out);
+
+#define N2D2_CELLS_FILLER_SPECS                                                                \
+    {"WeightsFiller", N2D2_PARAM_STRING, "NormalFiller", NULL, 0, 0, 0,                       \
+     "weights filler type; when absent NormalFiller(0.0, 0.05) (WeightsFiller.Mean/StdDev)"},  \
+    {"BiasFiller", N2D2_PARAM_STRING, "NormalFiller", NULL, 0, 0, 0,                          \
+     "biases filler type; when absent NormalFiller(0.0, 0.05) (BiasFiller.Mean/StdDev)"}
+
+#endif

@@ -1,0 +1,76 @@
+/* State of a Frame Conv cell, shared by conv.c (parameters, shapes,
+ * lifecycle) and conv_kernels.c (forward/backward arithmetic). */
+#ifndef N2D2_CELL_CONV_H
+#define N2D2_CELL_CONV_H
+
+#include <stddef.h>
+
+#include "n2d2/n2d2.h"
+
+#include "../common/im2col.h"
+#include "../common/mapping.h"
+
+typedef struct conv_state {
+    /* from the parameters */
+    size_t nb_outputs;
+    size_t kernel[2], stride[2], padding[2], dilation[2], subsample[2]; /* X, Y */
+    int no_bias, back_propagate;
+
+    /* from the input shape */
+    n2d2_cells_conv_geom geom; /* strides already multiplied by SubSample */
+    n2d2_cells_mapping map;
+    size_t groups;        /* GEMM groups: weights are {O, C/groups, kh, kw} */
+    int masked;           /* irregular map: dense weights with zeroed entries */
+    unsigned char *mask;  /* masked: per weight, 1 = connected */
+    int lowering;         /* CONV_LOWER_* below */
+    size_t k_group;       /* rows of col per group: C/groups kh kw */
+    size_t out_group;     /* outputs per group */
+    size_t positions;     /* OH OW */
+    size_t pad_h, pad_w;  /* WIDE: padded input extent Hp, Wp */
+    size_t wide_cols;     /* WIDE: GEMM columns OH Wp */
+    size_t wide_len;      /* WIDE: meaningful columns (OH - 1) Wp + OW */
+
+    n2d2_tensor *w, *dw, *b, *db;
+
+    /* scratch, per thread; sized by reserve, only grown */
+    int threads;
+    void *col;            /* threads x (C kh kw) x OH OW */
+    size_t col_cap;
+    void *dcol;
+    size_t dcol_cap;
+    void *dw_part;        /* threads x weights + threads x outputs (bias) */
+    size_t dw_part_cap;
+    void *wide;           /* WIDE: per thread padded image + GEMM output */
+    size_t wide_cap;
+    void *dyt;            /* per thread transposed output gradient */
+    size_t dyt_cap;
+} conv_state;
+
+/* How an image is lowered to the GEMM operand ("col"):
+ *  NONE_BATCH  the kernel covers the whole unpadded input (1x1 output): the
+ *              image is its own col; one GEMM over the batch, like Fc;
+ *  NONE_SAMPLE 1x1 kernel, stride 1, no padding: col = image, GEMM per sample;
+ *  WIDE        stride 1: row (c, ky, kx) of col is one contiguous run of the
+ *              (padded) image, col[k][oy Wp + ox] = xp[c][oy + ky dy][ox + kx dx],
+ *              so lowering is a few long copies; the Wp - OW extra columns per
+ *              output row are computed and dropped (chosen when they add at
+ *              most half of the work);
+ *  IM2COL      everything else. */
+enum { CONV_LOWER_NONE_BATCH, CONV_LOWER_NONE_SAMPLE, CONV_LOWER_WIDE, CONV_LOWER_IM2COL };
+
+/* Pick the lowering from the geometry (after groups are known). */
+void n2d2_conv_plan(conv_state *s);
+/* Columns of the col buffer of one image. */
+size_t n2d2_conv_col_cols(const conv_state *s);
+
+/* Arithmetic (conv_kernels.c). Input x is {N, C, H, W}, y {N, O, OH, OW}.
+ * backward: dW/db are the batch sums (overwritten); dx may be NULL. */
+n2d2_status n2d2_conv_reserve_scratch(conv_state *s, n2d2_dtype dtype);
+void n2d2_conv_forward_f32(conv_state *s, const float *x, float *y, size_t batch);
+void n2d2_conv_forward_f64(conv_state *s, const double *x, double *y, size_t batch);
+void n2d2_conv_backward_f32(conv_state *s, const float *x, const float *dy, float *dx,
+                            int accumulate, size_t batch);
+void n2d2_conv_backward_f64(conv_state *s, const double *x, const double *dy, double *dx,
+                            int accumulate, size_t batch);
+
+#endif

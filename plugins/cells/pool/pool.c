@@ -1,0 +1,240 @@
+/* Pool, model Frame: max or average pooling on the CPU (manual 22.17, key
+ * list reconstructed in checklist §12.13 / A52).
+ *
+ * Output channel o pools over the input channels the map connects to it
+ * and over a PoolWidth x PoolHeight window: `Mapping.Size=1` with NbOutputs
+ * equal to the input channels is the usual channel-wise pooling; the
+ * default map is full (every output pools every channel), and canvas maps
+ * give Maxout. The activation is applied by the kernel. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pool.h"
+
+#include "../common/cells_common.h"
+#include "../common/geometry.h"
+
+static const n2d2_param_spec pool_params[] = {
+    {"Pooling", N2D2_PARAM_ENUM, "Max", "Max|Average", 0, 0, 0,
+     "pooling function (A52: Max when absent; Average excludes padding, A53)"},
+    N2D2_CELLS_UINT("PoolWidth", NULL, 1, "pooling window width"),
+    N2D2_CELLS_UINT("PoolHeight", NULL, 1, "pooling window height"),
+    N2D2_CELLS_UINT("PoolDepth", NULL, 1, "pooling window depth (3-D: not implemented yet)"),
+    N2D2_CELLS_UINT("PoolSize", NULL, 1, "square window size (exclusive with Width/Height, A37)"),
+    N2D2_CELLS_DIMS("PoolDims", "space-separated window size, X first (exclusive, A37)"),
+    {"NbOutputs", N2D2_PARAM_UINT, NULL, NULL, 1, 1e9, N2D2_PARAM_REQUIRED | N2D2_PARAM_RANGE,
+     "number of output channels"},
+    N2D2_CELLS_STRIDE_SPECS,
+    N2D2_CELLS_PADDING_SPECS,
+    {"ActivationFunction", N2D2_PARAM_STRING, "", NULL, 0, 0, 0,
+     "activation of the output; none when empty"},
+    N2D2_CELLS_MAPPING_SPECS,
+    N2D2_CELLS_SPIKE_SPEC("IncomingDelay", "1 TimePs;100 TimeFs", "Spike models"),
+};
+
+static const n2d2_cells_axis_keys pool_keys = {"PoolWidth", "PoolHeight", "PoolDepth", "PoolSize",
+                                               "PoolDims"};
+static const n2d2_cells_axis_keys stride_keys = {"StrideX", "StrideY", "StrideZ", "Stride",
+                                                 "StrideDims"};
+static const n2d2_cells_axis_keys padding_keys = {"PaddingX", "PaddingY", "PaddingZ", "Padding",
+                                                  "PaddingDims"};
+
+static void pool_destroy(void *state)
+{
+    pool_state *s = state;
+    if (!s)
+        return;
+    n2d2_cells_mapping_free(&s->map);
+    free(s->chan_start);
+    free(s->chans);
+    free(s->argmax);
+    free(s);
+}
+
+static n2d2_status pool_create(n2d2_cell *cell, const n2d2_params *p, void **state)
+{
+    n2d2_status st = n2d2_cells_check_dtype(cell);
+    if (st == N2D2_OK)
+        st = n2d2_cells_reject_spike_keys(cell, p, n2d2_cells_spike_keys, n2d2_cells_spike_key_count);
+    if (st != N2D2_OK)
+        return st;
+    pool_state *s = calloc(1, sizeof *s);
+    if (!s)
+        return n2d2_error(N2D2_ERR_NOMEM, "out of memory");
+    s->pooling = n2d2_params_enum(p, "Pooling");
+    s->nb_outputs = (size_t)n2d2_params_uint(p, "NbOutputs");
+    st = n2d2_cells_read_axes(p, &pool_keys, 1, 1, 1, s->pool);
+    if (st == N2D2_OK)
+        st = n2d2_cells_read_axes(p, &stride_keys, 0, 1, 1, s->stride);
+    if (st == N2D2_OK)
+        st = n2d2_cells_read_axes(p, &padding_keys, 0, 0, 0, s->padding);
+    for (int a = 0; st == N2D2_OK && a < 2; ++a)
+        if (s->padding[a] >= s->pool[a])
+            st = n2d2_cell_error(cell, N2D2_ERR_INVAL,
+                                 "padding %zu must be smaller than the pooling window %s (%zu): a "
+                                 "window would see only padding",
+                                 s->padding[a], a ? "height" : "width", s->pool[a]);
+    if (st != N2D2_OK) {
+        pool_destroy(s);
+        return st;
+    }
+    *state = s;
+    return N2D2_OK;
+}
+
+/* Connected channels of each output, as compressed rows. */
+static n2d2_status index_map(pool_state *s)
+{
+    const n2d2_cells_mapping *m = &s->map;
+    s->chan_start = malloc((m->n_out + 1) * sizeof *s->chan_start);
+    size_t links = 0;
+    for (size_t i = 0; i < m->n_in * m->n_out; ++i)
+        links += m->conn[i];
+    s->chans = malloc((links ? links : 1) * sizeof *s->chans);
+    if (!s->chan_start || !s->chans)
+        return n2d2_error(N2D2_ERR_NOMEM, "out of memory");
+    size_t k = 0;
+    for (size_t o = 0; o < m->n_out; ++o) {
+        s->chan_start[o] = k;
+        for (size_t c = 0; c < m->n_in; ++c)
+            if (m->conn[c * m->n_out + o])
+                s->chans[k++] = c;
+    }
+    s->chan_start[m->n_out] = k;
+    return N2D2_OK;
+}
+
+static n2d2_status pool_infer(n2d2_cell *cell, void *state, const n2d2_shape *in, size_t n_in,
+                              n2d2_shape *out)
+{
+    (void)n_in;
+    pool_state *s = state;
+    if (in->ndim != 3) {
+        char buf[128];
+        return n2d2_cell_error(cell, N2D2_ERR_NOT_IMPLEMENTED,
+                               "input of shape %s: only {channels, height, width} inputs are "
+                               "implemented yet",
+                               n2d2_shape_str(in->dims, in->ndim, buf, sizeof buf));
+    }
+    s->channels = in->dims[0];
+    s->height = in->dims[1];
+    s->width = in->dims[2];
+    if (s->channels * s->height * s->width > (size_t)INT32_MAX)
+        return n2d2_cell_error(cell, N2D2_ERR_UNSUPPORTED, "input too large for pooling indices");
+    n2d2_status st = n2d2_cells_out_extent(cell, "width", s->width, s->pool[0], s->stride[0],
+                                           s->padding[0], 1, &s->out_w);
+    if (st == N2D2_OK)
+        st = n2d2_cells_out_extent(cell, "height", s->height, s->pool[1], s->stride[1],
+                                   s->padding[1], 1, &s->out_h);
+    if (st == N2D2_OK)
+        st = n2d2_cells_mapping_build(cell, n2d2_cell_params(cell), s->channels, s->nb_outputs,
+                                      &s->map);
+    if (st == N2D2_OK)
+        st = index_map(s);
+    if (st != N2D2_OK)
+        return st;
+    out->ndim = 3;
+    out->dims[0] = s->nb_outputs;
+    out->dims[1] = s->out_h;
+    out->dims[2] = s->out_w;
+    return N2D2_OK;
+}
+
+static n2d2_status reserve_argmax(pool_state *s, size_t batch)
+{
+    if (s->pooling != POOL_MAX)
+        return N2D2_OK;
+    size_t need = batch * s->nb_outputs * s->out_h * s->out_w;
+    if (need <= s->argmax_cap)
+        return N2D2_OK;
+    int32_t *grown = realloc(s->argmax, need * sizeof *grown);
+    if (!grown)
+        return n2d2_error(N2D2_ERR_NOMEM, "out of memory");
+    s->argmax = grown;
+    s->argmax_cap = need;
+    s->argmax_valid = 0;
+    return N2D2_OK;
+}
+
+static n2d2_status pool_reserve(n2d2_cell *cell, void *state, size_t batch)
+{
+    (void)cell;
+    return reserve_argmax(state, batch);
+}
+
+static n2d2_status pool_forward(n2d2_cell *cell, void *state, const n2d2_tensor *const *in,
+                                size_t n_in, n2d2_tensor *out, int training)
+{
+    pool_state *s = state;
+    const size_t batch = n2d2_tensor_dim(out, 0);
+    n2d2_status st = n2d2_cells_check_inputs(cell, in, n_in, out);
+    if (st == N2D2_OK && training)
+        st = reserve_argmax(s, batch);
+    if (st != N2D2_OK)
+        return st;
+    if (n2d2_tensor_dtype(out) == N2D2_FLOAT64)
+        n2d2_pool_forward_f64(s, n2d2_tensor_cdata(in[0]), n2d2_tensor_data(out), batch, training);
+    else
+        n2d2_pool_forward_f32(s, n2d2_tensor_cdata(in[0]), n2d2_tensor_data(out), batch, training);
+    s->argmax_valid = training;
+    return N2D2_OK;
+}
+
+static n2d2_status pool_backward(n2d2_cell *cell, void *state, const n2d2_tensor *const *in,
+                                 size_t n_in, const n2d2_tensor *out, const n2d2_tensor *gout,
+                                 n2d2_tensor *const *gin, const int *accumulate)
+{
+    (void)in;
+    (void)n_in;
+    pool_state *s = state;
+    if (!gin[0])
+        return N2D2_OK;
+    if (s->pooling == POOL_MAX && !s->argmax_valid)
+        return n2d2_cell_error(cell, N2D2_ERR_INVAL,
+                               "backward without a learning forward pass (max positions unknown)");
+    const size_t batch = n2d2_tensor_dim(out, 0);
+    if (n2d2_tensor_dtype(out) == N2D2_FLOAT64)
+        n2d2_pool_backward_f64(s, n2d2_tensor_cdata(gout), n2d2_tensor_data(gin[0]), accumulate[0], batch);
+    else
+        n2d2_pool_backward_f32(s, n2d2_tensor_cdata(gout), n2d2_tensor_data(gin[0]), accumulate[0], batch);
+    return N2D2_OK;
+}
+
+/* Comparisons or additions per sample: one per pooled value. */
+static uint64_t pool_macs(n2d2_cell *cell, void *state)
+{
+    (void)cell;
+    const pool_state *s = state;
+    uint64_t links = s->chan_start ? s->chan_start[s->nb_outputs] : 0;
+    return links * s->pool[0] * s->pool[1] * s->out_h * s->out_w;
+}
+
+static const n2d2_cell_ops pool_ops = {
+    .struct_size = sizeof(n2d2_cell_ops),
+    .create = pool_create,
+    .infer = pool_infer,
+    .reserve = pool_reserve,
+    .forward = pool_forward,
+    .backward = pool_backward,
+    .destroy = pool_destroy,
+    .macs = pool_macs,
+};
+
+static const n2d2_feature pool_feature = {
+    .struct_size = sizeof(n2d2_feature),
+    .kind = N2D2_KIND_CELL,
+    .name = "Pool",
+    .model = "Frame",
+    .help = "max or average pooling over a window and the mapped channels",
+    .params = pool_params,
+    .n_params = N2D2_CELLS_COUNT_OF(pool_params),
+    .ops = &pool_ops,
+};
+
+static n2d2_status register_pool(n2d2_registry *reg)
+{
+    return n2d2_registry_add(reg, &pool_feature);
+}
+
+N2D2_PLUGIN_DEFINE(cell_pool, "1.0.0", "CECILL-C", "Pool cell, model Frame (CPU)", register_pool,
+                   NULL)
