@@ -47,11 +47,11 @@ static int active(const n2d2_cell *cell)
     return cell->activation && !(cell->activation_flags & N2D2_ACTIVATION_IDENTITY);
 }
 
-n2d2_status n2d2_cell_activation_forward(n2d2_cell *cell)
+n2d2_status n2d2_cell_activation_forward(n2d2_cell *cell, int training)
 {
     if (!active(cell))
         return N2D2_OK;
-    if (cell->pre_activation) {
+    if (cell->pre_activation && training) { /* backward will need the input */
         n2d2_status st = n2d2_tensor_copy(cell->pre_activation, cell->output);
         if (st != N2D2_OK)
             return st;

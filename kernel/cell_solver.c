@@ -34,6 +34,20 @@ static n2d2_status setup_one(n2d2_cell *cell, cell_param *param)
     if (st != N2D2_OK)
         return st;
     param->update.feature = f;
+    /* Create now so that bad solver options fail at build time; options that
+     * wait for a generated value ([sp]_EpochSize) are created on first use. */
+    st = n2d2_params_ready(param->update.params);
+    if (st != N2D2_OK) {
+        if (!n2d2_ini_waiting_for_generated(cell->graph->ini))
+            return st;
+        n2d2_error_clear();
+        return N2D2_OK;
+    }
+    st = ((const n2d2_solver_ops *)f->ops)->create(param->update.params, param->value,
+                                                   &param->update.state);
+    if (st != N2D2_OK)
+        return n2d2_error_prefix("[%s] %s solver", cell->name, param->name);
+    param->update.created = 1;
     return N2D2_OK;
 }
 

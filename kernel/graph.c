@@ -699,6 +699,11 @@ static void add_candidates(const n2d2_params *p, n2d2_ini_section *sec, const ch
     if (!p || !n2d2_params_uses_section(p, sec))
         return;
     for (size_t k = 0; k < n2d2_params_known_count(p); ++k) {
+        int seen = 0; /* one suggestion per name, though many trees know it */
+        for (size_t j = 0; j < *n && !seen; ++j)
+            seen = strcmp((*list)[j], n2d2_params_known_at(p, k)) == 0;
+        if (seen)
+            continue;
         if (*n == *cap) {
             size_t grown_cap = *cap ? *cap * 2 : 64;
             const char **grown = realloc((void *)*list, grown_cap * sizeof *grown);
@@ -734,6 +739,15 @@ static n2d2_status report_unused_in(n2d2_graph *g, n2d2_ini_section *sec, size_t
         size_t best[3];
         size_t found = n2d2_suggest(key, candidates, n_cand, best, 3);
         char hint[512] = "";
+        int known = 0;
+        for (size_t k = 0; k < n_cand && !known; ++k)
+            known = strcmp(candidates[k], key) == 0;
+        if (known) {
+            /* A declared key that no one read: a more specific key won. */
+            snprintf(hint, sizeof hint, " (overridden by a more specific key, e.g. WeightsSolver.* "
+                                        "over Solvers.*, or not read by the type chosen)");
+            found = 0;
+        }
         for (size_t k = 0; k < found; ++k) {
             size_t used = strlen(hint);
             snprintf(hint + used, sizeof hint - used, "%s%s", k ? ", " : " (did you mean ",

@@ -92,6 +92,7 @@ struct n2d2_graph {
     n2d2_tensor **output_grads;
     int warned_cuda_fallback;
     uint64_t iterations;      /* updates done */
+    size_t active_batch;      /* valid items of the last batch (0 = all) */
     uint64_t stimuli_seen;
     uint64_t epoch_size;
 };
@@ -99,7 +100,7 @@ struct n2d2_graph {
 void n2d2_cell_free(n2d2_cell *cell);
 /* cell_activation.c */
 n2d2_status n2d2_cell_setup_activation(n2d2_cell *cell);
-n2d2_status n2d2_cell_activation_forward(n2d2_cell *cell);
+n2d2_status n2d2_cell_activation_forward(n2d2_cell *cell, int training);
 n2d2_status n2d2_cell_activation_backward(n2d2_cell *cell);
 void n2d2_cell_free_activation(n2d2_cell *cell);
 /* cell_solver.c */

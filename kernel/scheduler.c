@@ -181,7 +181,7 @@ n2d2_status n2d2_graph_forward(n2d2_graph *g, int training)
         if (inputs != stack_inputs)
             free(inputs);
         if (st == N2D2_OK)
-            st = n2d2_cell_activation_forward(cell);
+            st = n2d2_cell_activation_forward(cell, training);
         if (st != N2D2_OK)
             return st;
     }
@@ -270,6 +270,8 @@ n2d2_status n2d2_graph_backward(n2d2_graph *g)
     return N2D2_OK;
 }
 
+void n2d2_graph_set_active_batch(n2d2_graph *g, size_t count) { g->active_batch = count; }
+
 void n2d2_graph_set_progress(n2d2_graph *g, uint64_t stimuli_seen, uint64_t epoch_size)
 {
     g->stimuli_seen = stimuli_seen;
@@ -278,8 +280,9 @@ void n2d2_graph_set_progress(n2d2_graph *g, uint64_t stimuli_seen, uint64_t epoc
 
 n2d2_status n2d2_graph_update(n2d2_graph *g)
 {
-    n2d2_solver_context ctx = {sizeof ctx, g->allocated_batch, g->iterations, g->stimuli_seen,
-                               g->epoch_size, {0}};
+    size_t batch = g->active_batch && g->active_batch < g->allocated_batch ? g->active_batch
+                                                                            : g->allocated_batch;
+    n2d2_solver_context ctx = {sizeof ctx, batch, g->iterations, g->stimuli_seen, g->epoch_size, {0}};
     for (size_t c = 0; c < g->n_cells; ++c) {
         n2d2_cell *cell = g->cells[c];
         n2d2_status st = cell->ops->update ? cell->ops->update(cell, cell->state) : N2D2_OK;

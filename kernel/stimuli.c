@@ -156,7 +156,12 @@ static n2d2_status read_sp_keys(n2d2_stimuli *sp)
                 st = n2d2_error_at(N2D2_ERR_NOT_FOUND,
                                    n2d2_ini_entry_where(n2d2_ini_entry_find(sp->sec, "ConfigSection")),
                                    0, "[%s] ConfigSection=%s: no such section", sp->section, names[i]);
-            else if (n_secs < COUNT_OF(secs))
+            else if (n_secs == COUNT_OF(secs))
+                st = n2d2_error_at(N2D2_ERR_RANGE,
+                                   n2d2_ini_entry_where(n2d2_ini_entry_find(sp->sec, "ConfigSection")),
+                                   0, "[%s] ConfigSection: at most %zu sections", sp->section,
+                                   COUNT_OF(secs) - 1);
+            else
                 secs[n_secs++] = s;
         }
         n2d2_list_free(names, n);

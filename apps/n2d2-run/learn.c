@@ -147,6 +147,7 @@ static n2d2_status learn_batch(run_session *s, learn_state *ls, size_t count)
                           isnan(batch_loss) ? "NaN" : "infinite", (unsigned long long)ls->done,
                           s->run_dir, s->run_dir);
     n2d2_graph_set_progress(s->graph, ls->done, ls->epoch_size);
+    n2d2_graph_set_active_batch(s->graph, count);
     st = n2d2_graph_backward(s->graph);
     if (st == N2D2_OK)
         st = n2d2_graph_update(s->graph);

@@ -1,6 +1,6 @@
 /* Micro-benchmarks of the Frame cells (not a test).
  *
- *   bench_cells [batch] [seconds] [nets|layers|direct]   (default: all)
+ *   bench_cells [batch] [seconds] [nets|layers|direct] [name filter]
  *
  * 1. LeNet (32x32, conv 6@5x5, max pool, conv 16@5x5 with the tutorial's
  *    channel map, max pool, conv 120@5x5, fc 84, fc 10, softmax+loss) and
@@ -160,7 +160,7 @@ static void nets(size_t batch, double seconds)
     run_net("mnist24_16c4s2_24c5s2_150_10", text, batch, seconds);
 }
 
-static void layers(size_t batch, double seconds)
+static void layers(size_t batch, double seconds, const char *filter)
 {
     static const struct {
         const char *name, *sp, *keys;
@@ -172,6 +172,8 @@ static void layers(size_t batch, double seconds)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i) {
         char text[1024];
+        if (!strstr(cases[i].name, filter))
+            continue;
         if (cases[i].keys)
             snprintf(text, sizeof text, "[sp]\n%s\n[c]\nInput=sp\nType=Conv\n%s\n", cases[i].sp,
                      cases[i].keys);
@@ -305,6 +307,7 @@ int main(int argc, char **argv)
     size_t batch = argc > 1 ? (size_t)atol(argv[1]) : 128;
     double seconds = argc > 2 ? atof(argv[2]) : 1.0;
     const char *only = argc > 3 ? argv[3] : "";
+    const char *filter = argc > 4 ? argv[4] : "";
     const char *cpu = getenv("N2D2_BENCH_CPU_TIME");
     use_cpu_time = cpu && strcmp(cpu, "1") == 0;
     static const n2d2_static_plugin table[] = {
@@ -327,7 +330,7 @@ int main(int argc, char **argv)
     if (!*only || strcmp(only, "nets") == 0)
         nets(batch, seconds);
     if (!*only || strcmp(only, "layers") == 0)
-        layers(batch, seconds);
+        layers(batch, seconds, filter);
     if (!*only || strcmp(only, "direct") == 0)
         direct_vs_gemm(batch, seconds);
     n2d2_loader_free(loader);

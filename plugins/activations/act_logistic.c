@@ -44,7 +44,7 @@ static const n2d2_activation_ops logistic_ops = {
     logistic_backward, n2d2_act_destroy, {0}};
 
 static const n2d2_activation_ops logistic_loss_ops = {
-    sizeof(n2d2_activation_ops), 0, n2d2_act_create_none, NULL, logistic_forward,
+    sizeof(n2d2_activation_ops), N2D2_ACTIVATION_LOGISTIC_LOSS, n2d2_act_create_none, NULL, logistic_forward,
     pass_through_backward, n2d2_act_destroy, {0}};
 
 const n2d2_feature n2d2_act_logistic_feature = {

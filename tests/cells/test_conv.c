@@ -179,6 +179,17 @@ START_TEST(geometry_variants_match_reference_and_gradients)
     geom e = {1, 9, 8, 2, 2, 3, 2, 1, 1, 0, 1, 2, 5, 4};
     check_against_reference("KernelDims=3 2\nNbOutputs=2\nStrideDims=1 2\nPaddingDims=0 1\nDilationDims=2 1",
                             "SizeX=8\nSizeY=9", &e, 2);
+    /* 12 outputs switch the weight gradient to its transposed product: with
+     * the wide lowering (stride 1, padding), im2col (stride 2) and 1x1 */
+    geom f = {2, 6, 7, 12, 3, 3, 1, 1, 1, 1, 1, 1, 6, 7};
+    check_against_reference("KernelSize=3\nPadding=1\nNbOutputs=12", "SizeX=7\nSizeY=6\nNbChannels=2", &f, 2);
+    geom h = {2, 7, 7, 12, 3, 3, 2, 2, 0, 0, 1, 1, 3, 3};
+    check_against_reference("KernelSize=3\nStride=2\nNbOutputs=12", "SizeX=7\nSizeY=7\nNbChannels=2", &h, 2);
+    geom i = {3, 3, 4, 12, 1, 1, 1, 1, 0, 0, 1, 1, 3, 4};
+    check_against_reference("KernelSize=1\nNbOutputs=12", "SizeX=4\nSizeY=3\nNbChannels=3", &i, 3);
+    /* kernel as large as the input: one GEMM over the batch */
+    geom j = {4, 3, 3, 6, 3, 3, 1, 1, 0, 0, 1, 1, 1, 1};
+    check_against_reference("KernelSize=3\nNbOutputs=6", "SizeX=3\nSizeY=3\nNbChannels=4", &j, 3);
 }
 END_TEST
 
@@ -201,28 +212,36 @@ static void expand_groups(const double *wg, size_t O, size_t C, size_t k, size_t
                 full[(o * C + c) * k + i] = c / cg == o / og ? wg[(o * cg + c % cg) * k + i] : 0;
 }
 
-static void check_groups(const char *keys, size_t C, size_t O, size_t groups)
+static void check_groups_on(const char *keys, size_t C, size_t O, size_t groups, size_t H, size_t W,
+                            const geom *q)
 {
     char sp[64];
-    snprintf(sp, sizeof sp, "SizeX=5\nSizeY=4\nNbChannels=%zu", C);
+    snprintf(sp, sizeof sp, "SizeX=%zu\nSizeY=%zu\nNbChannels=%zu", W, H, C);
     n2d2_graph *g = conv_graph(keys, sp, 2);
     n2d2_tensor *w = kit_param(g, "conv", "weights", 0);
     ck_assert_uint_eq(n2d2_tensor_dim(w, 1), C / groups); /* compact grouped weights */
     kit_set_random(n2d2_graph_input(g), 3, -1, 1);
     ck_assert_int_eq(n2d2_graph_forward(g, 1), N2D2_OK);
-    geom q = {C, 4, 5, O, 3, 3, 1, 1, 1, 1, 1, 1, 4, 5};
-    double *full = calloc(O * C * 9, sizeof *full), *want = malloc(2 * O * 20 * sizeof *want);
+    const size_t ny = 2 * O * q->oh * q->ow;
+    double *full = calloc(O * C * 9, sizeof *full), *want = malloc(ny * sizeof *want);
     ck_assert_ptr_nonnull(full);
     ck_assert_ptr_nonnull(want);
     expand_groups(n2d2_tensor_cdata(w), O, C, 9, groups, full);
-    reference(&q, 2, n2d2_tensor_cdata(n2d2_graph_input(g)), full,
+    reference(q, 2, n2d2_tensor_cdata(n2d2_graph_input(g)), full,
               n2d2_tensor_cdata(kit_param(g, "conv", "biases", 0)), want);
-    kit_expect(n2d2_graph_cell_output(g, 0), want, 2 * O * 20, 1e-12);
+    kit_expect(n2d2_graph_cell_output(g, 0), want, ny, 1e-12);
     free(full);
     free(want);
     double err = kit_gradient_error(g, 2, 4);
     ck_assert_msg(err < 1e-6, "gradient error %g for %s", err, keys);
     kit_free(g);
+}
+
+/* 3x3 kernels, padding 1 over 4 x 5 images */
+static void check_groups(const char *keys, size_t C, size_t O, size_t groups)
+{
+    geom q = {C, 4, 5, O, 3, 3, 1, 1, 1, 1, 1, 1, 4, 5};
+    check_groups_on(keys, C, O, groups, 4, 5, &q);
 }
 
 START_TEST(grouped_mappings)
@@ -232,6 +251,11 @@ START_TEST(grouped_mappings)
     /* depthwise through groups and through the canvas (one-to-one) */
     check_groups("KernelSize=3\nPadding=1\nNbOutputs=3\nMapping.NbGroups=3", 3, 3, 3);
     check_groups("KernelSize=3\nPadding=1\nNbOutputs=3\nMapping.Size=1", 3, 3, 3);
+    /* 12 outputs per group: transposed weight-gradient product */
+    check_groups("KernelSize=3\nPadding=1\nNbOutputs=24\nMapping.NbGroups=2", 4, 24, 2);
+    /* grouped kernel as large as the input (whole-batch GEMMs) */
+    geom q = {4, 3, 3, 4, 3, 3, 1, 1, 0, 0, 1, 1, 1, 1};
+    check_groups_on("KernelSize=3\nNbOutputs=4\nMapping.NbGroups=2", 4, 4, 2, 3, 3, &q);
 }
 END_TEST
 

@@ -182,6 +182,11 @@ static n2d2_status conv_infer(n2d2_cell *cell, void *state, const n2d2_shape *in
     if (st != N2D2_OK)
         return st;
     n2d2_conv_plan(s);
+    static const char *const lowering[] = {"none (batch GEMM)", "none (1x1)", "wide rows", "im2col"};
+    n2d2_log_debug("%s: [%s] %zu groups%s, lowering: %s, weight gradient: %s",
+                   n2d2_cell_where(cell), n2d2_cell_name(cell), s->groups,
+                   s->masked ? " (masked map)" : "", lowering[s->lowering],
+                   s->dw_transposed ? "dW^T = col dY^T" : "dW = dY col^T");
     out->ndim = 3;
     out->dims[0] = s->nb_outputs;
     out->dims[1] = g->out_h;

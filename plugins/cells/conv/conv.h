@@ -29,6 +29,7 @@ typedef struct conv_state {
     size_t pad_h, pad_w;  /* WIDE: padded input extent Hp, Wp */
     size_t wide_cols;     /* WIDE: GEMM columns OH Wp */
     size_t wide_len;      /* WIDE: meaningful columns (OH - 1) Wp + OW */
+    int dw_transposed;    /* weight gradient computed as dW^T = col dY^T */
 
     n2d2_tensor *w, *dw, *b, *db;
 

@@ -13,6 +13,7 @@ void n2d2_conv_plan(conv_state *s)
     s->pad_w = g->width + 2 * g->pad_w;
     s->wide_cols = g->out_h * s->pad_w;
     s->wide_len = (g->out_h - 1) * s->pad_w + g->out_w;
+    s->dw_transposed = s->out_group >= 12;
     if (g->out_h == 1 && g->out_w == 1 && unpadded && g->dil_h == 1 && g->dil_w == 1 &&
         g->kernel_h == g->height && g->kernel_w == g->width)
         s->lowering = CONV_LOWER_NONE_BATCH;

@@ -187,27 +187,26 @@ void FN(n2d2_conv_forward)(conv_state *s, const REAL *x, REAL *y, size_t batch)
 /* ---- backward ---- */
 
 typedef struct FN(sample_grads) {
-    REAL *dwt, *db;      /* this thread's sums; weights transposed: [g][k][o] */
+    REAL *dwt, *db;      /* this thread's sums (weights [g][k][o] when transposed) */
     REAL *col, *dcol, *wide;
     REAL *dyt;           /* output gradient transposed: [column][output] */
 } FN(sample_grads);
 
-/* dW^T += col dY^T runs much faster in BLAS than dW += dY col^T for these
- * shapes (NN with a short inner output dimension), hence the transposed
- * output gradient and partial sums. */
-static void FN(transpose_dy)(const conv_state *s, const REAL *restrict dyn, REAL *restrict dz,
-                             REAL *restrict dyt)
+/* Output gradient of one image in the layouts the GEMMs need: dz
+ * [output][column] (WIDE: zero on the dropped columns) and, for the
+ * transposed weight-gradient product, dyt [column][output]. */
+static void FN(prepare_dy)(const conv_state *s, const REAL *restrict dyn, REAL *restrict dz,
+                           REAL *restrict dyt)
 {
     const size_t P = s->positions, O = s->nb_outputs;
     if (s->lowering != CONV_LOWER_WIDE) {
-        for (size_t p = 0; p < P; ++p)
+        for (size_t p = 0; dyt && p < P; ++p)
             for (size_t o = 0; o < O; ++o)
                 dyt[p * O + o] = dyn[o * P + p];
         return;
     }
-    /* wide layout: zero on the dropped columns; dz keeps [output][column] */
     const size_t Wp = s->pad_w, OW = s->geom.out_w, OH = s->geom.out_h, N = s->wide_cols;
-    for (size_t o = 0; o < O; ++o)
+    for (size_t o = 0; dz && o < O; ++o)
         for (size_t oy = 0; oy < OH; ++oy) {
             const REAL *restrict src = dyn + o * P + oy * OW;
             REAL *restrict dst = dz + o * N + oy * Wp;
@@ -216,9 +215,14 @@ static void FN(transpose_dy)(const conv_state *s, const REAL *restrict dyn, REAL
             for (size_t ox = OW; ox < Wp; ++ox)
                 dst[ox] = 0;
         }
-    for (size_t j = 0; j < N; ++j)
-        for (size_t o = 0; o < O; ++o)
-            dyt[j * O + o] = dz[o * N + j];
+    for (size_t oy = 0; dyt && oy < OH; ++oy) {
+        REAL *restrict dst = dyt + oy * Wp * O;
+        for (size_t ox = 0; ox < OW; ++ox)
+            for (size_t o = 0; o < O; ++o)
+                dst[ox * O + o] = dyn[o * P + oy * OW + ox];
+        for (size_t i = OW * O; i < Wp * O; ++i)
+            dst[i] = 0;
+    }
 }
 
 static void FN(backward_sample)(conv_state *s, const REAL *w, const REAL *xn, const REAL *dyn,
@@ -229,19 +233,29 @@ static void FN(backward_sample)(conv_state *s, const REAL *w, const REAL *xn, co
     const int wide = s->lowering == CONV_LOWER_WIDE;
     const size_t n_cols = n2d2_conv_col_cols(s);
     const size_t padded_elems = s->geom.channels * s->pad_h * s->pad_w;
+    /* dW^T += col dY^T (NN, transposed partials) is much faster in BLAS than
+     * dW += dY col^T (NT) once there are a dozen outputs per group; below,
+     * NT avoids the transposition. */
+    const int transposed = s->dw_transposed;
     const REAL *cols = xn, *dys = dyn;
+    REAL *dz = wide && (dxn || !transposed) ? t->wide + 2 * padded_elems : NULL;
     if (s->lowering == CONV_LOWER_IM2COL) {
         IM2COL(&s->geom, xn, t->col);
         cols = t->col;
     } else if (wide) {
         FN(lower_wide)(s, xn, t->wide, t->col);
         cols = t->col;
-        dys = t->wide + 2 * padded_elems;
+        dys = dz;
     }
-    FN(transpose_dy)(s, dyn, wide ? t->wide + 2 * padded_elems : NULL, t->dyt);
-    for (size_t g = 0; g < s->groups; ++g)
-        GEMM(0, 0, Kg, Og, n_cols, 1, cols + g * Kg * n_cols, n_cols, t->dyt + g * Og, O, 1,
-             t->dwt + g * Kg * Og, Og);
+    FN(prepare_dy)(s, dyn, dz, transposed ? t->dyt : NULL);
+    for (size_t g = 0; g < s->groups; ++g) {
+        if (transposed)
+            GEMM(0, 0, Kg, Og, n_cols, 1, cols + g * Kg * n_cols, n_cols, t->dyt + g * Og, O, 1,
+                 t->dwt + g * Kg * Og, Og);
+        else
+            GEMM(0, 1, Og, Kg, n_cols, 1, dys + g * Og * n_cols, n_cols, cols + g * Kg * n_cols,
+                 n_cols, 1, t->dwt + g * Og * Kg, Kg);
+    }
     if (t->db)
         for (size_t o = 0; o < s->nb_outputs; ++o) {
             const REAL *d = dyn + o * P;
@@ -350,12 +364,14 @@ void FN(n2d2_conv_backward)(conv_state *s, const REAL *x, const REAL *dy, REAL *
         FN(backward_sample)(s, w, x + n * in_item, dy + n * out_item, dx ? dx + n * in_item : NULL,
                             accumulate, &grads);
     }
-    /* dw[g Og + o][k] = sum over threads of the transposed partials [g][k][o] */
+    /* dw[g Og + o][k] = sum over threads of the partials, stored [g][k][o]
+     * when transposed */
     const size_t Kg = s->k_group, Og = s->out_group;
+    const int transposed = s->dw_transposed;
     N2D2_CELLS_PRAGMA(omp parallel for schedule(static) if(n_w > 16384))
     for (size_t i = 0; i < n_w; ++i) {
         const size_t row = i / Kg, k = i % Kg, g = row / Og, o = row % Og;
-        const size_t at = g * Kg * Og + k * Og + o;
+        const size_t at = transposed ? g * Kg * Og + k * Og + o : i;
         REAL acc = 0;
         for (int t = 0; t < parts; ++t)
             acc += dw_parts[(size_t)t * n_w + at];

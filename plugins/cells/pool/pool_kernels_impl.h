@@ -43,9 +43,11 @@ static void N2D2_CAT(max2x2, SUFFIX)(const pool_state *s, const REAL *restrict x
             REAL a = r0[2 * ox], b = r0[2 * ox + 1], c = r1[2 * ox], d = r1[2 * ox + 1];
             int32_t at = base + 2 * (int32_t)ox;
             REAL top = b > a ? b : a, bottom = d > c ? d : c;
-            int32_t it = b > a ? at + 1 : at, ib = d > c ? at + w + 1 : at + w;
+            /* comparisons as 0/1 integers and masks: no branch to mispredict */
+            int32_t it = at + (int32_t)(b > a), ib = at + w + (int32_t)(d > c);
+            int32_t lower = -(int32_t)(bottom > top);
             yr[ox] = bottom > top ? bottom : top;
-            ar[ox] = bottom > top ? ib : it;
+            ar[ox] = (ib & lower) | (it & ~lower);
         }
     }
 }

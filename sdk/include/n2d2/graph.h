@@ -99,6 +99,10 @@ N2D2_API n2d2_status n2d2_graph_update(n2d2_graph *g);
 /* Where learning stands, for learning-rate policies: stimuli presented so
  * far and stimuli per epoch. */
 N2D2_API void n2d2_graph_set_progress(n2d2_graph *g, uint64_t stimuli_seen, uint64_t epoch_size);
+/* Items of the current batch that hold data (the last batch of a pass may
+ * be partly padding, whose gradient the targets leave at zero): solvers
+ * normalise by this count. 0 = the whole batch. */
+N2D2_API void n2d2_graph_set_active_batch(n2d2_graph *g, size_t count);
 
 /* ---- gradient checking (-check) ---- */
 typedef struct n2d2_gradcheck_result {
