@@ -132,11 +132,12 @@ static int run_session_modes(const run_options *opt, n2d2_ini *ini, n2d2_registr
 }
 
 /* -check: finite differences over the whole network on a random batch.
- * Float64 networks get tight settings; Float32 ones N2D2's looser ones. */
+ * The network is built in Float64 for the check (see run_model): Float32
+ * differences are dominated by rounding noise. */
 static int check_gradients(n2d2_graph *graph)
 {
     int f64 = n2d2_graph_default_dtype(graph) == N2D2_FLOAT64;
-    double eps = f64 ? 1e-6 : 1e-3, tolerance = f64 ? 1e-5 : 1e-2;
+    double eps = f64 ? 1e-6 : 1e-3, tolerance = f64 ? 1e-4 : 1e-2;
     size_t batch = n2d2_graph_batch_size(graph) < 2 ? 1 : 2;
     n2d2_gradcheck_result r;
     printf("checking gradients (%s, batch %zu, epsilon %g, tolerance %g, up to 64 elements per tensor)\n",
@@ -165,6 +166,10 @@ static int run_model(const run_options *opt, n2d2_registry *reg)
     setvbuf(stdout, NULL, _IOLBF, 0);
     gopt.strict = opt->strict;
     n2d2_graph *graph = NULL;
+    if (opt->check && n2d2_ini_set(ini, n2d2_ini_global(ini), "DefaultDataType", "Float64") != N2D2_OK) {
+        n2d2_ini_free(ini);
+        return fail(NULL);
+    }
     if (n2d2_graph_build(ini, reg, &gopt, &graph) != N2D2_OK) {
         rc = fail(NULL);
     } else if (opt->dry_run) {

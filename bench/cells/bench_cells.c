@@ -116,8 +116,10 @@ static double images_per_s(n2d2_graph *g, size_t batch, int what, double seconds
     return (double)(iters * batch) / (t - t0);
 }
 
-static void run_net(const char *name, const char *text, size_t batch, double seconds)
+static void run_net(const char *name, const char *text, size_t batch, double seconds, const char *filter)
 {
+    if (!strstr(name, filter))
+        return;
     n2d2_ini *ini;
     n2d2_graph *g = build(text, batch, &ini);
     images_per_s(g, batch, LEARN, 0.2); /* warm-up */
@@ -134,7 +136,7 @@ static const char *lenet_map =
     "1 1 1 0 0 0 1 1 1 0 0 1 0 1 1 1 \\\n0 1 1 1 0 0 1 1 1 1 0 0 1 0 1 1 \\\n"
     "0 0 1 1 1 0 0 1 1 1 1 0 1 1 0 1 \\\n0 0 0 1 1 1 0 0 1 1 1 1 0 1 1 1\n";
 
-static void nets(size_t batch, double seconds)
+static void nets(size_t batch, double seconds, const char *filter)
 {
     char text[4096];
     snprintf(text, sizeof text,
@@ -148,7 +150,7 @@ static void nets(size_t batch, double seconds)
              "[fc2]\nInput=fc1\nType=Fc\nNbOutputs=10\n"
              "[softmax]\nInput=fc2\nType=Softmax\nNbOutputs=10\nWithLoss=1\n",
              batch, lenet_map);
-    run_net("LeNet 32x32 (tutorial map)", text, batch, seconds);
+    run_net("LeNet 32x32 (tutorial map)", text, batch, seconds, filter);
     snprintf(text, sizeof text,
              "[sp]\nSizeX=24\nSizeY=24\nBatchSize=%zu\n"
              "[conv1]\nInput=sp\nType=Conv\nKernelSize=4\nNbOutputs=16\nStride=2\n"
@@ -157,7 +159,7 @@ static void nets(size_t batch, double seconds)
              "[fc2]\nInput=fc1\nType=Fc\nNbOutputs=10\n"
              "[softmax]\nInput=fc2\nType=Softmax\nNbOutputs=10\nWithLoss=1\n",
              batch);
-    run_net("mnist24_16c4s2_24c5s2_150_10", text, batch, seconds);
+    run_net("mnist24_16c4s2_24c5s2_150_10", text, batch, seconds, filter);
 }
 
 static void layers(size_t batch, double seconds, const char *filter)
@@ -328,7 +330,7 @@ int main(int argc, char **argv)
     printf("batch %zu, %d thread(s), Float32, per %s second\n", batch, threads,
            use_cpu_time ? "CPU" : "wall");
     if (!*only || strcmp(only, "nets") == 0)
-        nets(batch, seconds);
+        nets(batch, seconds, filter);
     if (!*only || strcmp(only, "layers") == 0)
         layers(batch, seconds, filter);
     if (!*only || strcmp(only, "direct") == 0)

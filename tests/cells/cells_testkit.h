@@ -34,7 +34,7 @@ void kit_expect(const n2d2_tensor *t, const double *values, size_t n, double tol
  * pseudo-random r (loss = sum(r * y) over the last cell's output), then
  * central differences on every stimulus value and every learnable value.
  * Returns the largest |analytic - numeric| / max(1, |numeric|). Needs a
- * Float64 graph allocated for `batch` with the input gradient requested. */
+ * Float64 graph; stimuli are checked when the input gradient was requested. */
 double kit_gradient_error(n2d2_graph *g, size_t batch, unsigned seed);
 
 /* Run one suite: returns EXIT_SUCCESS or EXIT_FAILURE. */

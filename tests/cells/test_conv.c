@@ -404,6 +404,87 @@ START_TEST(accumulated_input_gradients_and_back_propagate)
 }
 END_TEST
 
+/* LeNet-shaped chain: the first convolution computes weight gradients
+ * only (its input is the stimuli) from what the pooling sends back. */
+START_TEST(lenet_chain_gradients)
+{
+    n2d2_graph *g = kit_build_ok(
+        "DefaultDataType=Float64\n[sp]\nSizeX=16\nSizeY=16\n"
+        "[conv1]\nInput=sp\nType=Conv\nKernelSize=5\nNbOutputs=6\n"
+        "[pool1]\nInput=conv1\nType=Pool\nPoolSize=2\nStride=2\nNbOutputs=6\nMapping.Size=1\n"
+        "[conv2]\nInput=pool1\nType=Conv\nKernelSize=3\nNbOutputs=16\n"
+        "[fc]\nInput=conv2\nType=Fc\nNbOutputs=3\n");
+    double err = kit_gradient_error(g, 2, 12); /* no input gradient: conv1 skips dx */
+    ck_assert_msg(err < 1e-6, "gradient error %g", err);
+    n2d2_graph_request_input_grad(g);
+    err = kit_gradient_error(g, 2, 12);
+    ck_assert_msg(err < 1e-6, "gradient error %g with input gradient", err);
+    kit_free(g);
+}
+END_TEST
+
+/* Batches large enough to be split over threads (per-thread lowering
+ * buffers and weight-gradient partials) give the sums of the per-image
+ * results computed one at a time. */
+static void check_batch_split(const char *keys, const char *sp)
+{
+    enum { B = 8 };
+    n2d2_graph *g = conv_graph(keys, sp, B);
+    n2d2_tensor *x = n2d2_graph_input(g), *dy = n2d2_graph_output_grad(g, 0);
+    kit_set_random(x, 21, -1, 1);
+    kit_set_random(dy, 22, -1, 1);
+    n2d2_tensor *xs, *dys, *y, *dx, *dw, *db;
+    ck_assert_int_eq(n2d2_tensor_clone(x, &xs), N2D2_OK);
+    ck_assert_int_eq(n2d2_tensor_clone(dy, &dys), N2D2_OK);
+    ck_assert_int_eq(n2d2_graph_forward(g, 1), N2D2_OK);
+    ck_assert_int_eq(n2d2_graph_backward(g), N2D2_OK);
+    ck_assert_int_eq(n2d2_tensor_clone(n2d2_graph_cell_output(g, 0), &y), N2D2_OK);
+    ck_assert_int_eq(n2d2_tensor_clone(n2d2_graph_input_grad(g), &dx), N2D2_OK);
+    ck_assert_int_eq(n2d2_tensor_clone(kit_param(g, "conv", "weights", 1), &dw), N2D2_OK);
+    ck_assert_int_eq(n2d2_tensor_clone(kit_param(g, "conv", "biases", 1), &db), N2D2_OK);
+    const size_t in_item = n2d2_tensor_numel(xs) / B, out_item = n2d2_tensor_numel(dys) / B;
+    const size_t n_w = n2d2_tensor_numel(dw), n_b = n2d2_tensor_numel(db);
+    double *sum_w = calloc(n_w + n_b, sizeof *sum_w);
+    ck_assert_ptr_nonnull(sum_w);
+    ck_assert_int_eq(n2d2_graph_allocate(g, 1, 1), N2D2_OK);
+    for (size_t n = 0; n < B; ++n) {
+        for (size_t i = 0; i < in_item; ++i)
+            n2d2_tensor_set(n2d2_graph_input(g), i, n2d2_tensor_get(xs, n * in_item + i));
+        for (size_t i = 0; i < out_item; ++i)
+            n2d2_tensor_set(n2d2_graph_output_grad(g, 0), i, n2d2_tensor_get(dys, n * out_item + i));
+        ck_assert_int_eq(n2d2_graph_forward(g, 1), N2D2_OK);
+        ck_assert_int_eq(n2d2_graph_backward(g), N2D2_OK);
+        for (size_t i = 0; i < out_item; ++i)
+            ck_assert(fabs(n2d2_tensor_get(n2d2_graph_cell_output(g, 0), i) -
+                           n2d2_tensor_get(y, n * out_item + i)) < 1e-10);
+        for (size_t i = 0; i < in_item; ++i)
+            ck_assert(fabs(n2d2_tensor_get(n2d2_graph_input_grad(g), i) -
+                           n2d2_tensor_get(dx, n * in_item + i)) < 1e-10);
+        for (size_t i = 0; i < n_w; ++i)
+            sum_w[i] += n2d2_tensor_get(kit_param(g, "conv", "weights", 1), i);
+        for (size_t i = 0; i < n_b; ++i)
+            sum_w[n_w + i] += n2d2_tensor_get(kit_param(g, "conv", "biases", 1), i);
+    }
+    kit_expect(dw, sum_w, n_w, 1e-9);
+    kit_expect(db, sum_w + n_w, n_b, 1e-9);
+    free(sum_w);
+    n2d2_tensor *all[] = {xs, dys, y, dx, dw, db};
+    for (size_t i = 0; i < 6; ++i)
+        n2d2_tensor_release(all[i]);
+    kit_free(g);
+}
+
+START_TEST(batch_split_over_threads_matches_single_images)
+{
+    /* wide lowering with padding, transposed weight gradient */
+    check_batch_split("KernelSize=3\nPadding=1\nNbOutputs=16", "SizeX=20\nSizeY=18\nNbChannels=3");
+    /* im2col (stride 2), direct weight gradient */
+    check_batch_split("KernelSize=4\nStride=2\nNbOutputs=4", "SizeX=24\nSizeY=24\nNbChannels=3");
+    /* 1x1, grouped */
+    check_batch_split("KernelSize=1\nNbOutputs=8\nMapping.NbGroups=2", "SizeX=24\nSizeY=24\nNbChannels=8");
+}
+END_TEST
+
 START_TEST(float32_matches_float64)
 {
     const char *net = "[sp]\nSizeX=12\nSizeY=10\nNbChannels=3\n"
@@ -607,6 +688,8 @@ int main(void)
     tcase_add_test(tc, mapping_per_input_section);
     tcase_add_test(tc, mapping_errors);
     tcase_add_test(tc, accumulated_input_gradients_and_back_propagate);
+    tcase_add_test(tc, lenet_chain_gradients);
+    tcase_add_test(tc, batch_split_over_threads_matches_single_images);
     tcase_add_test(tc, float32_matches_float64);
     tcase_add_test(tc, fillers_default_and_named);
     tcase_add_test(tc, dry_run_counts_and_no_bias);

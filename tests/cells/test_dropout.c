@@ -37,7 +37,7 @@ END_TEST
 
 START_TEST(learning_drops_and_rescales)
 {
-    n2d2_graph *g = dropout_graph("Dropout=0.3", 2);
+    n2d2_graph *g = dropout_graph("Dropout=0.3", 8); /* 80000 values: threaded */
     n2d2_tensor_fill(n2d2_graph_input(g), 1.0);
     ck_assert_int_eq(n2d2_graph_forward(g, 1), N2D2_OK);
     const n2d2_tensor *y = n2d2_graph_cell_output(g, 0);

@@ -130,6 +130,76 @@ START_TEST(gradients_match_finite_differences)
 }
 END_TEST
 
+/* Channel-wise pooling by direct loops: value and, for backward, the
+ * gradient routed to the first maximum or spread over in-bounds values. */
+static void reference_pool(int average, size_t B, size_t C, size_t H, size_t W, size_t k, size_t s,
+                           size_t p, const double *x, const double *dy, double *y, double *dx)
+{
+    size_t oh = (H + 2 * p - k) / s + 1, ow = (W + 2 * p - k) / s + 1;
+    memset(dx, 0, B * C * H * W * sizeof *dx);
+    for (size_t n = 0; n < B * C; ++n)
+        for (size_t oy = 0; oy < oh; ++oy)
+            for (size_t ox = 0; ox < ow; ++ox) {
+                double acc = 0, best = -INFINITY;
+                size_t at = 0, count = 0;
+                for (size_t ky = 0; ky < k; ++ky)
+                    for (size_t kx = 0; kx < k; ++kx) {
+                        long iy = (long)(oy * s + ky) - (long)p, ix = (long)(ox * s + kx) - (long)p;
+                        if (iy < 0 || ix < 0 || iy >= (long)H || ix >= (long)W)
+                            continue;
+                        size_t i = n * H * W + (size_t)iy * W + (size_t)ix;
+                        acc += x[i];
+                        ++count;
+                        if (x[i] > best) {
+                            best = x[i];
+                            at = i;
+                        }
+                    }
+                size_t o = (n * oh + oy) * ow + ox;
+                y[o] = average ? acc / (double)count : best;
+                if (!average) {
+                    dx[at] += dy[o];
+                    continue;
+                }
+                for (size_t ky = 0; ky < k; ++ky)
+                    for (size_t kx = 0; kx < k; ++kx) {
+                        long iy = (long)(oy * s + ky) - (long)p, ix = (long)(ox * s + kx) - (long)p;
+                        if (iy >= 0 && ix >= 0 && iy < (long)H && ix < (long)W)
+                            dx[n * H * W + (size_t)iy * W + (size_t)ix] += dy[o] / (double)count;
+                    }
+            }
+}
+
+static void check_pool_reference(const char *keys, int average, size_t k, size_t s, size_t p)
+{
+    enum { B = 16, C = 6, H = 28, W = 28 };
+    n2d2_graph *g = pool_graph(keys, "SizeX=28\nSizeY=28\nNbChannels=6", B);
+    kit_set_random(n2d2_graph_input(g), 41, -1, 1);
+    kit_set_random(n2d2_graph_output_grad(g, 0), 42, -1, 1);
+    ck_assert_int_eq(n2d2_graph_forward(g, 1), N2D2_OK);
+    ck_assert_int_eq(n2d2_graph_backward(g), N2D2_OK);
+    size_t ny = n2d2_tensor_numel(n2d2_graph_cell_output(g, 0));
+    double *y = malloc(ny * sizeof *y), *dx = malloc(B * C * H * W * sizeof *dx);
+    ck_assert_ptr_nonnull(y);
+    ck_assert_ptr_nonnull(dx);
+    reference_pool(average, B, C, H, W, k, s, p, n2d2_tensor_cdata(n2d2_graph_input(g)),
+                   n2d2_tensor_cdata(n2d2_graph_output_grad(g, 0)), y, dx);
+    kit_expect(n2d2_graph_cell_output(g, 0), y, ny, 1e-12);
+    kit_expect(n2d2_graph_input_grad(g), dx, B * C * H * W, 1e-12);
+    free(y);
+    free(dx);
+    kit_free(g);
+}
+
+START_TEST(large_batches_match_direct_loops)
+{
+    check_pool_reference("PoolSize=2\nStride=2\nNbOutputs=6\nMapping.Size=1", 0, 2, 2, 0);
+    check_pool_reference("PoolSize=3\nStride=2\nPadding=1\nNbOutputs=6\nMapping.Size=1", 0, 3, 2, 1);
+    check_pool_reference("PoolSize=3\nStride=2\nPadding=1\nNbOutputs=6\nMapping.Size=1\n"
+                         "Pooling=Average", 1, 3, 2, 1);
+}
+END_TEST
+
 START_TEST(float32_matches_float64)
 {
     const char *net = "[sp]\nSizeX=9\nSizeY=8\nNbChannels=4\n"
@@ -187,6 +257,7 @@ int main(void)
     tcase_add_test(tc, channel_maps);
     tcase_add_test(tc, maxout_example_of_the_manual);
     tcase_add_test(tc, gradients_match_finite_differences);
+    tcase_add_test(tc, large_batches_match_direct_loops);
     tcase_add_test(tc, float32_matches_float64);
     tcase_add_test(tc, bad_configurations);
     suite_add_tcase(s, tc);

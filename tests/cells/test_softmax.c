@@ -28,6 +28,7 @@ START_TEST(values_by_hand_and_stable)
     const double want[6] = {exp(-2.0) / sum, exp(-1.0) / sum, 1 / sum,
                             exp(-2.0) / sum, exp(-1.0) / sum, 1 / sum};
     kit_expect(n2d2_graph_cell_output(g, 0), want, 6, 1e-12);
+    ck_assert_uint_eq(n2d2_graph_cell_macs(g, 0), 3);
     kit_free(g);
 }
 END_TEST
@@ -100,6 +101,37 @@ START_TEST(gradients_match_finite_differences)
 }
 END_TEST
 
+START_TEST(large_batches_match_direct_loops)
+{
+    enum { B = 64, C = 10, P = 8 };
+    n2d2_graph *g = softmax_graph("NbOutputs=10", "SizeX=4\nSizeY=2\nNbChannels=10", B);
+    kit_set_random(n2d2_graph_input(g), 51, -3, 3);
+    kit_set_random(n2d2_graph_output_grad(g, 0), 52, -1, 1);
+    ck_assert_int_eq(n2d2_graph_forward(g, 1), N2D2_OK);
+    ck_assert_int_eq(n2d2_graph_backward(g), N2D2_OK);
+    const n2d2_tensor *x = n2d2_graph_input(g), *dy = n2d2_graph_output_grad(g, 0);
+    static double y[B * C * P], dx[B * C * P];
+    for (size_t n = 0; n < B; ++n)
+        for (size_t p = 0; p < P; ++p) {
+            double sum = 0, dot = 0;
+            for (size_t c = 0; c < C; ++c)
+                sum += exp(n2d2_tensor_get(x, (n * C + c) * P + p));
+            for (size_t c = 0; c < C; ++c) {
+                size_t i = (n * C + c) * P + p;
+                y[i] = exp(n2d2_tensor_get(x, i)) / sum;
+                dot += y[i] * n2d2_tensor_get(dy, i);
+            }
+            for (size_t c = 0; c < C; ++c) {
+                size_t i = (n * C + c) * P + p;
+                dx[i] = y[i] * (n2d2_tensor_get(dy, i) - dot);
+            }
+        }
+    kit_expect(n2d2_graph_cell_output(g, 0), y, B * C * P, 1e-12);
+    kit_expect(n2d2_graph_input_grad(g), dx, B * C * P, 1e-12);
+    kit_free(g);
+}
+END_TEST
+
 START_TEST(float32_agrees)
 {
     n2d2_graph *g = kit_build_ok("[sp]\nSizeX=2\nSizeY=1\nNbChannels=3\n[soft]\nInput=sp\nType=Softmax\nNbOutputs=3\n");
@@ -135,6 +167,7 @@ int main(void)
     tcase_add_test(tc, groups_and_positions);
     tcase_add_test(tc, backward_by_hand);
     tcase_add_test(tc, gradients_match_finite_differences);
+    tcase_add_test(tc, large_batches_match_direct_loops);
     tcase_add_test(tc, float32_agrees);
     tcase_add_test(tc, bad_configurations);
     suite_add_tcase(s, tc);

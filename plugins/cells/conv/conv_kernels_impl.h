@@ -68,7 +68,7 @@ static size_t FN(wide_offset)(const conv_state *s, size_t ky, size_t kx)
     return ky * s->geom.dil_h * s->pad_w + kx * s->geom.dil_w;
 }
 
-static const REAL *FN(lower_wide)(const conv_state *s, const REAL *xn, REAL *xp, REAL *restrict col)
+static void FN(lower_wide)(const conv_state *s, const REAL *xn, REAL *xp, REAL *restrict col)
 {
     const n2d2_cells_conv_geom *g = &s->geom;
     const REAL *src = xn;
@@ -86,7 +86,6 @@ static const REAL *FN(lower_wide)(const conv_state *s, const REAL *xn, REAL *xp,
                 for (size_t j = L; j < N; ++j)
                     col[j] = 0;
             }
-    return src;
 }
 
 /* Scatter-add the lowered gradient back into a (padded) image. */

@@ -158,6 +158,14 @@ static void dropout_destroy(void *state)
     free(s);
 }
 
+/* The identity at inference: no arithmetic. */
+static uint64_t dropout_macs(n2d2_cell *cell, void *state)
+{
+    (void)cell;
+    (void)state;
+    return 0;
+}
+
 static const n2d2_cell_ops dropout_ops = {
     .struct_size = sizeof(n2d2_cell_ops),
     .create = dropout_create,
@@ -166,6 +174,7 @@ static const n2d2_cell_ops dropout_ops = {
     .forward = dropout_forward,
     .backward = dropout_backward,
     .destroy = dropout_destroy,
+    .macs = dropout_macs,
 };
 
 static const n2d2_feature dropout_feature = {

@@ -49,6 +49,10 @@ static n2d2_status softmax_create(n2d2_cell *cell, const n2d2_params *p, void **
     s->nb_outputs = n_out;
     s->group_size = group ? group : n_out;
     s->with_loss = n2d2_params_bool(p, "WithLoss");
+    /* backward then takes grad_output as (y - t) of the cross-entropy: tell
+     * the kernel, so that gradient checking uses that loss */
+    if (s->with_loss)
+        n2d2_cell_set_output_loss(cell, N2D2_LOSS_SOFTMAX_CROSS_ENTROPY);
     *state = s;
     return N2D2_OK;
 }
@@ -210,6 +214,14 @@ static void softmax_destroy(void *state)
     free(s);
 }
 
+/* One exponential and one scaling per value, per sample. */
+static uint64_t softmax_macs(n2d2_cell *cell, void *state)
+{
+    (void)cell;
+    const softmax_state *s = state;
+    return (uint64_t)s->channels * s->positions;
+}
+
 static const n2d2_cell_ops softmax_ops = {
     .struct_size = sizeof(n2d2_cell_ops),
     .create = softmax_create,
@@ -218,6 +230,7 @@ static const n2d2_cell_ops softmax_ops = {
     .forward = softmax_forward,
     .backward = softmax_backward,
     .destroy = softmax_destroy,
+    .macs = softmax_macs,
 };
 
 static const n2d2_feature softmax_feature = {

@@ -106,7 +106,8 @@ N2D2_API void n2d2_graph_set_active_batch(n2d2_graph *g, size_t count);
 
 /* ---- gradient checking (-check) ---- */
 typedef struct n2d2_gradcheck_result {
-    double max_error;       /* worst relative error |a - n| / max(|a| + |n|, floor) */
+    double max_error;       /* worst |a - n| / max(|a| + |n|, floor), floor = 1e-3 x the
+                               tensor's largest gradient (rounding noise below it) */
     const char *worst_cell; /* owned by the graph */
     char worst_param[64];   /* parameter name, or "input" */
     size_t worst_index;
