@@ -4,6 +4,7 @@
  * a sigmoid) already gave d(loss)/d(x) = y - target. */
 #include <tgmath.h>
 
+#include "act_fastmath.h"
 #include "act_util.h"
 
 static n2d2_status logistic_forward(void *state, const n2d2_tensor *x, n2d2_tensor *y)
@@ -12,7 +13,12 @@ static n2d2_status logistic_forward(void *state, const n2d2_tensor *x, n2d2_tens
     n2d2_status st = n2d2_act_check("Logistic", x, y, NULL);
     if (st != N2D2_OK)
         return st;
-    N2D2_ACT_MAP1(CALL, y, x, 0.0, 0.0, ONE / (ONE + exp(-a)));
+    if (n2d2_tensor_dtype(y) == N2D2_FLOAT32)
+        N2D2_ACT_LOOP1(SIMD, float, n2d2_tensor_numel(y), n2d2_tensor_data(y), n2d2_tensor_cdata(x),
+                       0.0, 0.0, n2d2_fast_logisticf(a));
+    else
+        N2D2_ACT_LOOP1(CALL, double, n2d2_tensor_numel(y), n2d2_tensor_data(y),
+                       n2d2_tensor_cdata(x), 0.0, 0.0, ONE / (ONE + exp(-a)));
     return N2D2_OK;
 }
 

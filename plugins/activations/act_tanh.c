@@ -3,6 +3,7 @@
  * words it (decision A34), not LeCun's 1.7159 tanh(2x/3). */
 #include <tgmath.h>
 
+#include "act_fastmath.h"
 #include "act_util.h"
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
@@ -30,7 +31,12 @@ static n2d2_status tanh_forward(void *state, const n2d2_tensor *x, n2d2_tensor *
     n2d2_status st = n2d2_act_check("Tanh", x, y, NULL);
     if (st != N2D2_OK)
         return st;
-    N2D2_ACT_MAP1(CALL, y, x, s->p0, 0.0, tanh(P0 * a));
+    if (n2d2_tensor_dtype(y) == N2D2_FLOAT32)
+        N2D2_ACT_LOOP1(SIMD, float, n2d2_tensor_numel(y), n2d2_tensor_data(y), n2d2_tensor_cdata(x),
+                       s->p0, 0.0, n2d2_fast_tanhf(P0 * a));
+    else
+        N2D2_ACT_LOOP1(CALL, double, n2d2_tensor_numel(y), n2d2_tensor_data(y),
+                       n2d2_tensor_cdata(x), s->p0, 0.0, tanh(P0 * a));
     return N2D2_OK;
 }
 

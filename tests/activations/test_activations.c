@@ -254,8 +254,10 @@ START_TEST(flags)
     ck_assert_int_eq(act_new("Swish", "", &a), N2D2_OK);
     ck_assert_uint_eq(act_flags(&a), N2D2_ACTIVATION_NEEDS_INPUT);
     act_free(&a);
-    const char *plain[] = {"Rectifier", "Tanh", "TanhLeCun", "Logistic", "LogisticWithLoss",
-                           "Softplus", "Saturation"};
+    ck_assert_int_eq(act_new("LogisticWithLoss", "", &a), N2D2_OK);
+    ck_assert_uint_eq(act_flags(&a), N2D2_ACTIVATION_LOGISTIC_LOSS);
+    act_free(&a);
+    const char *plain[] = {"Rectifier", "Tanh", "TanhLeCun", "Logistic", "Softplus", "Saturation"};
     for (size_t i = 0; i < sizeof plain / sizeof plain[0]; ++i) {
         ck_assert_int_eq(act_new(plain[i], "", &a), N2D2_OK);
         ck_assert_uint_eq(act_flags(&a), 0);
