@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "params_impl.h"
+#include "strutil.h"
 
 typedef struct param_value {
     const n2d2_param_spec *spec;
@@ -43,16 +44,6 @@ struct n2d2_params {
     size_t n_known, cap_known;
 };
 
-static char *dup_str(const char *s)
-{
-    if (!s)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
 
 static char *concat(const char *a, const char *b)
 {
@@ -315,7 +306,7 @@ static n2d2_status lookup_plain(n2d2_params *p, param_value *v)
                 /* Known once the data is loaded: checked by n2d2_params_ready. */
                 v->deferred = e;
                 v->given = 1;
-                v->where = dup_str(n2d2_ini_entry_where(e));
+                v->where = n2d2_strdup(n2d2_ini_entry_where(e));
                 n2d2_error_clear();
                 return v->where ? N2D2_OK : n2d2_error(N2D2_ERR_NOMEM, "out of memory");
             }
@@ -325,14 +316,14 @@ static n2d2_status lookup_plain(n2d2_params *p, param_value *v)
             st = n2d2_param_check(spec, text, where);
             if (st != N2D2_OK)
                 return st;
-            v->text = dup_str(text);
-            v->where = dup_str(where);
+            v->text = n2d2_strdup(text);
+            v->where = n2d2_strdup(where);
             v->given = 1;
             return (v->text && v->where) ? N2D2_OK : n2d2_error(N2D2_ERR_NOMEM, "out of memory");
         }
     }
     if (spec->default_value) {
-        v->text = dup_str(spec->default_value);
+        v->text = n2d2_strdup(spec->default_value);
         return v->text ? N2D2_OK : n2d2_error(N2D2_ERR_NOMEM, "out of memory");
     }
     if ((spec->flags & N2D2_PARAM_REQUIRED) && p->n_sections > 0) {
@@ -380,8 +371,8 @@ static n2d2_status lookup_pattern(n2d2_params *p, const n2d2_param_spec *spec)
                 p->matches = grown;
                 pattern_match *m = &p->matches[p->n_matches++];
                 m->spec = spec;
-                m->key = dup_str(key + plen);
-                m->text = dup_str(text);
+                m->key = n2d2_strdup(key + plen);
+                m->text = n2d2_strdup(text);
                 if (!m->key || !m->text)
                     return n2d2_error(N2D2_ERR_NOMEM, "out of memory");
                 break;
@@ -413,7 +404,7 @@ static n2d2_status params_alloc(n2d2_ini *ini, n2d2_ini_section *const *sections
         memcpy(p->sections, sections, n_sections * sizeof *sections);
     p->n_sections = n_sections;
     for (size_t k = 0; k < p->n_prefixes; ++k) {
-        p->prefixes[k] = dup_str(n_prefixes ? prefixes[k] : "");
+        p->prefixes[k] = n2d2_strdup(n_prefixes ? prefixes[k] : "");
         if (!p->prefixes[k])
             return n2d2_error(N2D2_ERR_NOMEM, "out of memory");
     }
@@ -539,7 +530,7 @@ static n2d2_status settle(const n2d2_params *p, param_value *v)
         st = n2d2_param_check(v->spec, text, v->where);
     if (st != N2D2_OK)
         return st;
-    v->text = dup_str(text);
+    v->text = n2d2_strdup(text);
     if (!v->text)
         return n2d2_error(N2D2_ERR_NOMEM, "out of memory");
     v->deferred = NULL;

@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 
 #include "n2d2/log.h"
+#include "strutil.h"
 
 #ifndef N2D2_PLUGIN_DIR_FROM_LIB
 #define N2D2_PLUGIN_DIR_FROM_LIB "n2d2/plugins"
@@ -85,36 +86,9 @@ struct n2d2_loader {
 
 /* ---- small helpers ------------------------------------------------------ */
 
-static char *dup_str(const char *s)
-{
-    if (!s)
-        s = "";
-    size_t n = strlen(s) + 1;
-    char *copy = malloc(n);
-    if (copy)
-        memcpy(copy, s, n);
-    return copy;
-}
 
-typedef struct text {
-    char buf[1536];
-    size_t len;
-} text;
 
-static void text_add(text *t, const char *fmt, ...) N2D2_PRINTF(2, 3);
-static void text_add(text *t, const char *fmt, ...)
-{
-    if (t->len >= sizeof t->buf - 1)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(t->buf + t->len, sizeof t->buf - t->len, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        t->len += (size_t)n < sizeof t->buf - t->len ? (size_t)n : sizeof t->buf - t->len - 1;
-}
-
-static void text_init(text *t)
+static void text_init(n2d2_text *t)
 {
     t->buf[0] = '\0';
     t->len = 0;
@@ -183,12 +157,12 @@ static n2d2_status record(n2d2_loader *L, n2d2_plugin_state state, const char *n
         return n2d2_error(N2D2_ERR_NOMEM, "out of memory recording a plugin");
     /* Only read descriptor strings once check_descriptor() accepted them. */
     int trusted = desc && (state != N2D2_PLUGIN_REFUSED || desc_checked);
-    r->name = dup_str(name);
-    r->file = dup_str(file);
-    r->version = dup_str(trusted ? desc->version : "");
-    r->license = dup_str(trusted ? desc->license : "");
-    r->description = dup_str(trusted ? desc->description : "");
-    r->message = dup_str(message);
+    r->name = n2d2_strdup_or_empty(name);
+    r->file = n2d2_strdup_or_empty(file);
+    r->version = n2d2_strdup_or_empty(trusted ? desc->version : "");
+    r->license = n2d2_strdup_or_empty(trusted ? desc->license : "");
+    r->description = n2d2_strdup_or_empty(trusted ? desc->description : "");
+    r->message = n2d2_strdup_or_empty(message);
     if (L->n_plugins == L->cap_plugins) {
         size_t cap = L->cap_plugins ? L->cap_plugins * 2 : 16;
         plugin_rec **grown = realloc(L->plugins, cap * sizeof *grown);
@@ -246,9 +220,9 @@ static n2d2_status skip(n2d2_loader *L, const char *name, const char *file,
 static n2d2_status skip_duplicate_name(n2d2_loader *L, const plugin_rec *first, const char *name,
                                        const char *file)
 {
-    text why;
+    n2d2_text why;
     text_init(&why);
-    text_add(&why, "plugin '%s' is already loaded from %s (the first one found wins)", name,
+    n2d2_text_add(&why, "plugin '%s' is already loaded from %s (the first one found wins)", name,
              first->file);
     return skip(L, name, file, NULL, why.buf);
 }
@@ -256,22 +230,22 @@ static n2d2_status skip_duplicate_name(n2d2_loader *L, const plugin_rec *first, 
 /* ---- descriptor checks, shared by files and static preloads ------------- */
 
 static n2d2_status check_descriptor(const n2d2_plugin_desc *d, const char *ident,
-                                    int is_static, text *why)
+                                    int is_static, n2d2_text *why)
 {
     if (!d) {
-        text_add(why, "its describe function returned a NULL descriptor");
+        n2d2_text_add(why, "its describe function returned a NULL descriptor");
         return N2D2_ERR_INVAL;
     }
     unsigned major = d->abi_version / 1000, minor = d->abi_version % 1000;
     if (major != N2D2_PLUGIN_ABI_MAJOR || minor > N2D2_PLUGIN_ABI_MINOR) {
-        text_add(why, "built for plugin ABI %u.%u, this kernel has %d.%d%s", major, minor,
+        n2d2_text_add(why, "built for plugin ABI %u.%u, this kernel has %d.%d%s", major, minor,
                  N2D2_PLUGIN_ABI_MAJOR, N2D2_PLUGIN_ABI_MINOR,
                  major != N2D2_PLUGIN_ABI_MAJOR ? " (major versions differ: rebuild the plugin)"
                                                 : " (plugin is newer: update n2d2)");
         return N2D2_ERR_ABI;
     }
     if (d->struct_size < DESC_MIN_SIZE) {
-        text_add(why, "descriptor struct_size %u is smaller than the ABI %d.0 minimum %zu",
+        n2d2_text_add(why, "descriptor struct_size %u is smaller than the ABI %d.0 minimum %zu",
                  (unsigned)d->struct_size, N2D2_PLUGIN_ABI_MAJOR, (size_t)DESC_MIN_SIZE);
         return N2D2_ERR_ABI;
     }
@@ -281,15 +255,15 @@ static n2d2_status check_descriptor(const n2d2_plugin_desc *d, const char *ident
                           : !d->register_fn             ? "register function"
                                                         : NULL;
     if (missing) {
-        text_add(why, "descriptor has no %s (use N2D2_PLUGIN_DEFINE)", missing);
+        n2d2_text_add(why, "descriptor has no %s (use N2D2_PLUGIN_DEFINE)", missing);
         return N2D2_ERR_INVAL;
     }
     if (!names_equal(d->name, ident)) {
         if (is_static)
-            text_add(why, "descriptor name '%s' does not match the preload table name '%s'",
+            n2d2_text_add(why, "descriptor name '%s' does not match the preload table name '%s'",
                      d->name, ident);
         else
-            text_add(why,
+            n2d2_text_add(why,
                      "descriptor name '%s' does not match the file name (a file "
                      "n2d2-<name>.so must describe plugin '<name>', here '%s')",
                      d->name, ident);
@@ -299,19 +273,19 @@ static n2d2_status check_descriptor(const n2d2_plugin_desc *d, const char *ident
 }
 
 /* The plugin's own error detail, or the bare code when it set none. */
-static void add_plugin_detail(text *why, n2d2_status st)
+static void add_plugin_detail(n2d2_text *why, n2d2_status st)
 {
     const char *detail = n2d2_error_message();
     if (detail && *detail)
-        text_add(why, "%s", detail);
+        n2d2_text_add(why, "%s", detail);
     else
-        text_add(why, "%s", n2d2_status_str(st));
+        n2d2_text_add(why, "%s", n2d2_status_str(st));
 }
 
 static n2d2_status install(n2d2_loader *L, const n2d2_plugin_desc *d, const char *ident,
                            const char *file, int is_static)
 {
-    text why;
+    n2d2_text why;
     text_init(&why);
     n2d2_status st = check_descriptor(d, ident, is_static, &why);
     if (st != N2D2_OK)
@@ -325,12 +299,12 @@ static n2d2_status install(n2d2_loader *L, const n2d2_plugin_desc *d, const char
         n2d2_error_clear();
         st = d->probe_fn();
         if (st == N2D2_ERR_SKIP) {
-            text_add(&why, "not usable here: ");
+            n2d2_text_add(&why, "not usable here: ");
             add_plugin_detail(&why, st);
             return skip(L, d->name, file, d, why.buf);
         }
         if (st != N2D2_OK) {
-            text_add(&why, "probe failed: ");
+            n2d2_text_add(&why, "probe failed: ");
             add_plugin_detail(&why, st);
             return refuse(L, st, d->name, file, d, 1, why.buf);
         }
@@ -344,11 +318,11 @@ static n2d2_status install(n2d2_loader *L, const n2d2_plugin_desc *d, const char
         /* Whatever it added before failing goes away with it. */
         n2d2_registry_remove_origin(L->reg, d->name);
         if (st == N2D2_ERR_SKIP) {
-            text_add(&why, "not usable here: ");
+            n2d2_text_add(&why, "not usable here: ");
             add_plugin_detail(&why, st);
             return skip(L, d->name, file, d, why.buf);
         }
-        text_add(&why, "registration failed: ");
+        n2d2_text_add(&why, "registration failed: ");
         add_plugin_detail(&why, st);
         return refuse(L, st, d->name, file, d, 1, why.buf);
     }
@@ -364,15 +338,15 @@ static n2d2_status install(n2d2_loader *L, const n2d2_plugin_desc *d, const char
 
 /* libltdl said no; find out why in words a user can act on. Called with
  * ltdl_lock held. */
-static n2d2_status diagnose_open_failure(const char *path, const char *lt_err, text *why)
+static n2d2_status diagnose_open_failure(const char *path, const char *lt_err, n2d2_text *why)
 {
     struct stat sb;
     if (stat(path, &sb) != 0) {
-        text_add(why, "cannot open: %s", strerror(errno));
+        n2d2_text_add(why, "cannot open: %s", strerror(errno));
         return N2D2_ERR_NOT_FOUND;
     }
     if (!S_ISREG(sb.st_mode)) {
-        text_add(why, "not a regular file");
+        n2d2_text_add(why, "not a regular file");
         return N2D2_ERR_IO;
     }
     unsigned char hdr[sizeof(Elf64_Ehdr)];
@@ -382,13 +356,13 @@ static n2d2_status diagnose_open_failure(const char *path, const char *lt_err, t
         got = fread(hdr, 1, sizeof hdr, f);
         fclose(f);
     }
-    text reason;
+    n2d2_text reason;
     text_init(&reason);
     if (got < SELFMAG || memcmp(hdr, ELFMAG, SELFMAG) != 0) {
-        text_add(&reason, "not an ELF shared object (%lld-byte file without an ELF header)",
+        n2d2_text_add(&reason, "not an ELF shared object (%lld-byte file without an ELF header)",
                  (long long)sb.st_size);
     } else if (hdr[EI_CLASS] == ELFCLASS64 && got < sizeof(Elf64_Ehdr)) {
-        text_add(&reason, "truncated ELF file (%lld bytes)", (long long)sb.st_size);
+        n2d2_text_add(&reason, "truncated ELF file (%lld bytes)", (long long)sb.st_size);
     } else if (hdr[EI_CLASS] == ELFCLASS64) {
         Elf64_Ehdr eh;
         memcpy(&eh, hdr, sizeof eh);
@@ -399,7 +373,7 @@ static n2d2_status diagnose_open_failure(const char *path, const char *lt_err, t
         if (need_ph > need)
             need = need_ph;
         if (need > (unsigned long long)sb.st_size)
-            text_add(&reason, "truncated ELF file (%lld bytes, its headers need %llu)",
+            n2d2_text_add(&reason, "truncated ELF file (%lld bytes, its headers need %llu)",
                      (long long)sb.st_size, need);
     }
     /* dlerror() names the missing dependency or undefined symbol; libltdl
@@ -414,9 +388,9 @@ static n2d2_status diagnose_open_failure(const char *path, const char *lt_err, t
     if (!lt_err)
         lt_err = "unknown error";
     if (reason.len)
-        text_add(why, "not loadable: %s (%s; libltdl: %s)", reason.buf, dl_err, lt_err);
+        n2d2_text_add(why, "not loadable: %s (%s; libltdl: %s)", reason.buf, dl_err, lt_err);
     else
-        text_add(why, "not loadable: %s (libltdl: %s)", dl_err, lt_err);
+        n2d2_text_add(why, "not loadable: %s (libltdl: %s)", dl_err, lt_err);
     return N2D2_ERR_IO;
 }
 
@@ -436,7 +410,7 @@ static n2d2_status load_path(n2d2_loader *L, const char *path)
     char symbol[NAME_MAX + 32];
     snprintf(symbol, sizeof symbol, "n2d2_plugin_%s_describe", ident);
 
-    text why;
+    n2d2_text why;
     text_init(&why);
     pthread_mutex_lock(&ltdl_lock);
     lt_dladvise advise;
@@ -456,7 +430,7 @@ static n2d2_status load_path(n2d2_loader *L, const char *path)
         keep_resident(handle);
         sym = lt_dlsym(handle, symbol);
         if (!sym) {
-            text_add(&why,
+            n2d2_text_add(&why,
                      "not an n2d2 plugin: symbol %s not found (n2d2-<name>.so must export "
                      "n2d2_plugin_<name>_describe, see N2D2_PLUGIN_DEFINE; a renamed plugin "
                      "file does not load)",
@@ -529,10 +503,10 @@ void n2d2_loader_free(n2d2_loader *L)
 /* The registry's "plugins searched in" note: every directory, in order. */
 static void update_search_note(n2d2_loader *L)
 {
-    text note;
+    n2d2_text note;
     text_init(&note);
     for (size_t i = 0; i < L->n_dirs; ++i)
-        text_add(&note, "%s%s", i ? ", " : "", L->dirs[i].path);
+        n2d2_text_add(&note, "%s%s", i ? ", " : "", L->dirs[i].path);
     n2d2_registry_set_search_note(L->reg, L->n_dirs ? note.buf : NULL);
 }
 
@@ -566,7 +540,7 @@ n2d2_status n2d2_loader_add_path(n2d2_loader *L, const char *dir)
         L->dirs = grown;
         L->cap_dirs = cap;
     }
-    char *path = dup_str(dir);
+    char *path = n2d2_strdup_or_empty(dir);
     if (!path) {
         free(real);
         return n2d2_error(N2D2_ERR_NOMEM, "out of memory adding a plugin directory");
@@ -606,7 +580,7 @@ n2d2_status n2d2_loader_add_default_paths(n2d2_loader *L)
         return n2d2_error(N2D2_ERR_INVAL, "n2d2_loader_add_default_paths: loader is NULL");
     const char *env = getenv("N2D2_PLUGIN_PATH");
     if (env && *env) {
-        char *copy = dup_str(env);
+        char *copy = n2d2_strdup_or_empty(env);
         if (!copy)
             return n2d2_error(N2D2_ERR_NOMEM, "out of memory reading N2D2_PLUGIN_PATH");
         /* Empty entries are ignored, not read as "."; the current
@@ -698,7 +672,7 @@ static long list_plugin_files(const char *dir, char ***out)
                 goto nomem;
             names = grown;
         }
-        if (!(names[n] = dup_str(ent->d_name)))
+        if (!(names[n] = n2d2_strdup_or_empty(ent->d_name)))
             goto nomem;
         ++n;
     }
@@ -761,10 +735,10 @@ n2d2_status n2d2_loader_load_all(n2d2_loader *L, size_t *n_refused)
     if (n_refused)
         *n_refused = refused;
     if (L->n_dirs > 0 && scanned == 0) {
-        text dirs;
+        n2d2_text dirs;
         text_init(&dirs);
         for (size_t i = 0; i < L->n_dirs; ++i)
-            text_add(&dirs, "%s%s", i ? ", " : "", L->dirs[i].path);
+            n2d2_text_add(&dirs, "%s%s", i ? ", " : "", L->dirs[i].path);
         return n2d2_error(N2D2_ERR_NOT_FOUND, "no plugin directory could be read (searched: %s)",
                           dirs.buf);
     }

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "n2d2/log.h"
+#include "strutil.h"
 
 /* A v1 feature must at least reach `ops`; later fields read as zero. */
 #define FEATURE_MIN_SIZE (offsetof(n2d2_feature, ops) + sizeof(const void *))
@@ -43,36 +44,7 @@ _Static_assert(sizeof(kind_names) / sizeof(kind_names[0]) == N2D2_KIND_COUNT,
 
 /* ---- small helpers ------------------------------------------------------ */
 
-static char *dup_str(const char *s)
-{
-    if (!s)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    char *copy = malloc(n);
-    if (copy)
-        memcpy(copy, s, n);
-    return copy;
-}
 
-/* Bounded text builder: messages are cut rather than failing, since they end
- * up in the 2 KiB per-thread error buffer anyway. */
-typedef struct text {
-    char buf[2048];
-    size_t len;
-} text;
-
-static void text_add(text *t, const char *fmt, ...) N2D2_PRINTF(2, 3);
-static void text_add(text *t, const char *fmt, ...)
-{
-    if (t->len >= sizeof t->buf - 1)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(t->buf + t->len, sizeof t->buf - t->len, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        t->len += (size_t)n < sizeof t->buf - t->len ? (size_t)n : sizeof t->buf - t->len - 1;
-}
 
 static const char *model_or_empty(const char *model) { return model ? model : ""; }
 
@@ -143,8 +115,8 @@ void n2d2_registry_set_origin(n2d2_registry *reg, const char *plugin, const char
         return;
     free(reg->origin_plugin);
     free(reg->origin_file);
-    reg->origin_plugin = dup_str(plugin);
-    reg->origin_file = dup_str(file);
+    reg->origin_plugin = n2d2_strdup(plugin);
+    reg->origin_file = n2d2_strdup(file);
 }
 
 void n2d2_registry_remove_origin(n2d2_registry *reg, const char *plugin)
@@ -167,27 +139,27 @@ void n2d2_registry_set_search_note(n2d2_registry *reg, const char *note)
     if (!reg)
         return;
     free(reg->search_note);
-    reg->search_note = dup_str(note);
+    reg->search_note = n2d2_strdup(note);
 }
 
 /* ---- add ---------------------------------------------------------------- */
 
 /* "cell 'Conv' (model Frame)" for messages. */
-static void describe_feature(text *t, n2d2_kind kind, const char *name, const char *model)
+static void describe_feature(n2d2_text *t, n2d2_kind kind, const char *name, const char *model)
 {
-    text_add(t, "%s '%s'", n2d2_kind_name(kind), name ? name : "(null)");
+    n2d2_text_add(t, "%s '%s'", n2d2_kind_name(kind), name ? name : "(null)");
     if (model && *model)
-        text_add(t, " (model %s)", model);
+        n2d2_text_add(t, " (model %s)", model);
 }
 
 /* Prefix naming the plugin being registered, so that an author sees which
  * file is at fault. */
-static void describe_origin(text *t, const n2d2_registry *reg)
+static void describe_origin(n2d2_text *t, const n2d2_registry *reg)
 {
     if (reg->origin_file && reg->origin_plugin)
-        text_add(t, "%s: plugin '%s': ", reg->origin_file, reg->origin_plugin);
+        n2d2_text_add(t, "%s: plugin '%s': ", reg->origin_file, reg->origin_plugin);
     else if (reg->origin_plugin)
-        text_add(t, "plugin '%s': ", reg->origin_plugin);
+        n2d2_text_add(t, "plugin '%s': ", reg->origin_plugin);
 }
 
 static n2d2_status add_error(const n2d2_registry *reg, const n2d2_feature *f,
@@ -195,19 +167,19 @@ static n2d2_status add_error(const n2d2_registry *reg, const n2d2_feature *f,
 static n2d2_status add_error(const n2d2_registry *reg, const n2d2_feature *f,
                              n2d2_status code, const char *fmt, ...)
 {
-    text t = {.len = 0};
+    n2d2_text t = {.len = 0};
     t.buf[0] = '\0';
     describe_origin(&t, reg);
     if (f) {
         describe_feature(&t, f->kind, f->name, f->model);
-        text_add(&t, ": ");
+        n2d2_text_add(&t, ": ");
     }
     char detail[1024];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(detail, sizeof detail, fmt, ap);
     va_end(ap);
-    text_add(&t, "%s", detail);
+    n2d2_text_add(&t, "%s", detail);
     return n2d2_error(code, "%s", t.buf);
 }
 
@@ -241,11 +213,11 @@ static n2d2_status validate_schema(const n2d2_registry *reg, const n2d2_feature 
                                  "parameter '%s' is declared twice (#%zu and #%zu)", p->name, j,
                                  i);
         if (p->default_value) {
-            text where = {.len = 0};
+            n2d2_text where = {.len = 0};
             where.buf[0] = '\0';
             describe_origin(&where, reg);
             describe_feature(&where, f->kind, f->name, f->model);
-            text_add(&where, " default"); /* param_check appends ": <name>: ..." */
+            n2d2_text_add(&where, " default"); /* param_check appends ": <name>: ..." */
             n2d2_status st = n2d2_param_check(p, p->default_value, where.buf);
             if (st != N2D2_OK)
                 return st; /* n2d2_param_check wrote the message */
@@ -309,11 +281,11 @@ n2d2_status n2d2_registry_add(n2d2_registry *reg, const n2d2_feature *feature)
 
     const registry_entry *prev = find_exact(reg, f->kind, f->name, f->model);
     if (prev) {
-        text t = {.len = 0};
+        n2d2_text t = {.len = 0};
         t.buf[0] = '\0';
-        text_add(&t, "duplicate ");
+        n2d2_text_add(&t, "duplicate ");
         describe_feature(&t, f->kind, f->name, f->model);
-        text_add(&t, ": registered by plugin '%s' (%s) and again by plugin '%s' (%s)",
+        n2d2_text_add(&t, ": registered by plugin '%s' (%s) and again by plugin '%s' (%s)",
                  prev->plugin, prev->file,
                  reg->origin_plugin ? reg->origin_plugin : "",
                  reg->origin_file ? reg->origin_file : "<api>");
@@ -321,8 +293,8 @@ n2d2_status n2d2_registry_add(n2d2_registry *reg, const n2d2_feature *feature)
         return n2d2_error(N2D2_ERR_DUPLICATE, "%s", t.buf);
     }
 
-    e->plugin = dup_str(reg->origin_plugin ? reg->origin_plugin : "");
-    e->file = dup_str(reg->origin_file ? reg->origin_file : "<api>");
+    e->plugin = n2d2_strdup(reg->origin_plugin ? reg->origin_plugin : "");
+    e->file = n2d2_strdup(reg->origin_file ? reg->origin_file : "<api>");
     if (!e->plugin || !e->file)
         goto nomem;
     if (reg->count == reg->capacity) {
@@ -385,9 +357,9 @@ static size_t collect_names(const n2d2_registry *reg, n2d2_kind kind, const char
     return n;
 }
 
-static void add_search_note(text *t, const n2d2_registry *reg)
+static void add_search_note(n2d2_text *t, const n2d2_registry *reg)
 {
-    text_add(t, "; plugins searched in: %s",
+    n2d2_text_add(t, "; plugins searched in: %s",
              reg->search_note && *reg->search_note ? reg->search_note
                                                    : "(no plugin directory configured)");
 }
@@ -401,12 +373,12 @@ n2d2_status n2d2_registry_resolve(const n2d2_registry *reg, n2d2_kind kind, cons
     if (!reg || !out)
         return n2d2_error(N2D2_ERR_INVAL, "n2d2_registry_resolve: %s is NULL",
                           reg ? "out" : "registry");
-    text t = {.len = 0};
+    n2d2_text t = {.len = 0};
     t.buf[0] = '\0';
     if (where && *where)
-        text_add(&t, "%s: ", where);
+        n2d2_text_add(&t, "%s: ", where);
     if (!name || !*name) {
-        text_add(&t, "no %s type given", n2d2_kind_name(kind));
+        n2d2_text_add(&t, "no %s type given", n2d2_kind_name(kind));
         return n2d2_error(N2D2_ERR_NOT_FOUND, "%s", t.buf);
     }
     if ((unsigned)kind >= N2D2_KIND_COUNT)
@@ -425,35 +397,35 @@ n2d2_status n2d2_registry_resolve(const n2d2_registry *reg, n2d2_kind kind, cons
         if (g->kind != kind || strcmp(g->name, name) != 0)
             continue;
         if (!name_known)
-            text_add(&t, "%s type '%s' has no model '%s' (available models: ",
+            n2d2_text_add(&t, "%s type '%s' has no model '%s' (available models: ",
                      n2d2_kind_name(kind), name, model_or_empty(model));
-        text_add(&t, "%s%s", name_known ? ", " : "", g->model);
+        n2d2_text_add(&t, "%s%s", name_known ? ", " : "", g->model);
         name_known = 1;
     }
     if (name_known) {
-        text_add(&t, ")");
+        n2d2_text_add(&t, ")");
         return n2d2_error(N2D2_ERR_NOT_FOUND, "%s", t.buf);
     }
 
-    text_add(&t, "unknown %s type '%s'", n2d2_kind_name(kind), name);
+    n2d2_text_add(&t, "unknown %s type '%s'", n2d2_kind_name(kind), name);
     const char **names = reg->count ? malloc(reg->count * sizeof *names) : NULL;
     size_t n = names ? collect_names(reg, kind, names) : 0;
     size_t picks[8];
     size_t n_picks = n2d2_suggest(name, names, n, picks, sizeof picks / sizeof picks[0]);
     if (n_picks > 0) {
-        text_add(&t, " (did you mean: ");
+        n2d2_text_add(&t, " (did you mean: ");
         for (size_t i = 0; i < n_picks; ++i)
-            text_add(&t, "%s%s", i ? ", " : "", names[picks[i]]);
-        text_add(&t, "?)");
+            n2d2_text_add(&t, "%s%s", i ? ", " : "", names[picks[i]]);
+        n2d2_text_add(&t, "?)");
     } else if (n == 0) {
-        text_add(&t, " (no %s type is registered: is its plugin installed?)",
+        n2d2_text_add(&t, " (no %s type is registered: is its plugin installed?)",
                  n2d2_kind_name(kind));
     } else if (n <= 12) {
         /* Nothing close, but the list is short enough to show. */
-        text_add(&t, " (registered %s types: ", n2d2_kind_name(kind));
+        n2d2_text_add(&t, " (registered %s types: ", n2d2_kind_name(kind));
         for (size_t i = 0; i < n; ++i)
-            text_add(&t, "%s%s", i ? ", " : "", names[i]);
-        text_add(&t, ")");
+            n2d2_text_add(&t, "%s%s", i ? ", " : "", names[i]);
+        n2d2_text_add(&t, ")");
     }
     free(names);
     add_search_note(&t, reg);

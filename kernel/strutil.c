@@ -2,6 +2,8 @@
 #include "strutil.h"
 
 #include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +17,8 @@ char *n2d2_strdup(const char *s)
         memcpy(d, s, n);
     return d;
 }
+
+char *n2d2_strdup_or_empty(const char *s) { return n2d2_strdup(s ? s : ""); }
 
 void n2d2_list_free(char **items, size_t n)
 {
@@ -98,4 +102,16 @@ char *n2d2_list_replace(const char *list, const char *from, const char *to)
     }
     n2d2_list_free(items, n);
     return out;
+}
+
+void n2d2_text_add(n2d2_text *t, const char *fmt, ...)
+{
+    if (t->len >= sizeof t->buf - 1)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(t->buf + t->len, sizeof t->buf - t->len, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        t->len += (size_t)n < sizeof t->buf - t->len ? (size_t)n : sizeof t->buf - t->len - 1;
 }
