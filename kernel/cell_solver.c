@@ -43,12 +43,7 @@ static n2d2_status setup_one(n2d2_cell *cell, cell_param *param)
         n2d2_error_clear();
         return N2D2_OK;
     }
-    st = ((const n2d2_solver_ops *)f->ops)->create(param->update.params, param->value,
-                                                   &param->update.state);
-    if (st != N2D2_OK)
-        return n2d2_error_prefix("[%s] %s solver", cell->name, param->name);
-    param->update.created = 1;
-    return N2D2_OK;
+    return n2d2_cell_solver_ready(cell, param);
 }
 
 n2d2_status n2d2_cell_setup_solvers(n2d2_cell *cell)
@@ -64,6 +59,21 @@ n2d2_status n2d2_cell_setup_solvers(n2d2_cell *cell)
     return N2D2_OK;
 }
 
+n2d2_status n2d2_cell_solver_ready(n2d2_cell *cell, cell_param *param)
+{
+    cell_solver *s = &param->update;
+    if (!s->feature || s->created)
+        return N2D2_OK;
+    n2d2_status st = n2d2_params_ready(s->params);
+    if (st != N2D2_OK)
+        return st;
+    st = ((const n2d2_solver_ops *)s->feature->ops)->create(s->params, param->value, &s->state);
+    if (st != N2D2_OK)
+        return n2d2_error_prefix("[%s] %s solver", cell->name, param->name);
+    s->created = 1;
+    return N2D2_OK;
+}
+
 n2d2_status n2d2_cell_run_solvers(n2d2_cell *cell, const n2d2_solver_context *ctx)
 {
     for (size_t i = 0; i < cell->n_learnables; ++i) {
@@ -72,16 +82,10 @@ n2d2_status n2d2_cell_run_solvers(n2d2_cell *cell, const n2d2_solver_context *ct
         if (!s->feature)
             continue;
         const n2d2_solver_ops *ops = s->feature->ops;
-        if (!s->created) {
-            n2d2_status st = n2d2_params_ready(s->params);
-            if (st != N2D2_OK)
-                return st;
-            st = ops->create(s->params, param->value, &s->state);
-            if (st != N2D2_OK)
-                return n2d2_error_prefix("[%s] %s solver", cell->name, param->name);
-            s->created = 1;
-        }
-        n2d2_status st = ops->update(s->state, param->value, param->grad, ctx);
+        n2d2_status st = n2d2_cell_solver_ready(cell, param);
+        if (st != N2D2_OK)
+            return st;
+        st = ops->update(s->state, param->value, param->grad, ctx);
         if (st != N2D2_OK)
             return n2d2_error_prefix("[%s] %s solver", cell->name, param->name);
     }

@@ -106,6 +106,8 @@ void n2d2_cell_free_activation(n2d2_cell *cell);
 /* cell_solver.c */
 n2d2_status n2d2_cell_setup_solvers(n2d2_cell *cell);
 n2d2_status n2d2_cell_run_solvers(n2d2_cell *cell, const n2d2_solver_context *ctx);
+/* Create the solver of a declared parameter if not done yet. */
+n2d2_status n2d2_cell_solver_ready(n2d2_cell *cell, cell_param *param);
 void n2d2_cell_free_solvers(n2d2_cell *cell);
 void n2d2_graph_release_buffers(n2d2_graph *g);
 

@@ -325,3 +325,14 @@ const n2d2_params *n2d2_stimuli_params_at(const n2d2_stimuli *sp, size_t i)
 {
     return (sp && i < sp->n_all_params) ? sp->all_params[i] : NULL;
 }
+
+uint64_t n2d2_stimuli_passes(const n2d2_stimuli *sp, n2d2_set set)
+{
+    return (unsigned)set < N2D2_SET_COUNT ? sp->passes[set] : 0;
+}
+
+void n2d2_stimuli_set_passes(n2d2_stimuli *sp, n2d2_set set, uint64_t passes)
+{
+    if ((unsigned)set < N2D2_SET_COUNT)
+        sp->passes[set] = passes;
+}

@@ -11,6 +11,7 @@
 
 typedef struct learn_state {
     uint64_t total, done, epoch_size, log_period, next_log;
+    uint64_t first;           /* done when this run started (resumed runs) */
     double best_score;
     uint64_t best_at, stalled;
     double window_loss;       /* since the last report */
@@ -35,7 +36,7 @@ static void format_eta(double seconds, char *buf, size_t size)
 static void report_progress(run_session *s, learn_state *ls, int final)
 {
     double now = session_now();
-    double rate = (double)ls->done / (now - ls->started > 1e-9 ? now - ls->started : 1e-9);
+    double rate = (double)(ls->done - ls->first) / (now - ls->started > 1e-9 ? now - ls->started : 1e-9);
     char eta[32];
     format_eta((double)(ls->total - ls->done) / (rate > 0 ? rate : 1), eta, sizeof eta);
     double loss = ls->window_items ? ls->window_loss / (double)ls->window_items : 0.0;
@@ -59,6 +60,34 @@ static n2d2_status save_weights(run_session *s, const char *leaf)
     return n2d2_graph_save(s->graph, session_path(s, leaf, dir, sizeof dir));
 }
 
+/* The checkpoint -l resumes from: <run dir>/state. */
+static n2d2_status save_state(run_session *s, const learn_state *ls)
+{
+    char dir[4096], note[256];
+    snprintf(note, sizeof note, "done %llu\nbest_score %.17g\nbest_at %llu\nstalled %llu\npasses %llu\n",
+             (unsigned long long)ls->done, ls->best_score, (unsigned long long)ls->best_at,
+             (unsigned long long)ls->stalled,
+             (unsigned long long)n2d2_stimuli_passes(s->stimuli, N2D2_SET_LEARN));
+    return n2d2_graph_save_state(s->graph, session_path(s, "state", dir, sizeof dir), note);
+}
+
+static n2d2_status resume(run_session *s, learn_state *ls)
+{
+    unsigned long long done, best_at, stalled, passes;
+    double best;
+    if (sscanf(s->resume_note, "done %llu best_score %lg best_at %llu stalled %llu passes %llu", &done,
+               &best, &best_at, &stalled, &passes) != 5)
+        return n2d2_error(N2D2_ERR_PARSE, "%s/progress: not written by n2d2-run", s->opt->resume_dir);
+    ls->done = done;
+    ls->best_score = best;
+    ls->best_at = best_at;
+    ls->stalled = stalled;
+    n2d2_stimuli_set_passes(s->stimuli, N2D2_SET_LEARN, passes);
+    ls->next_log = (done / ls->log_period + 1) * ls->log_period;
+    printf("resumed at %llu stimuli (best validation %.2f%% at %llu)\n", done, 100.0 * best, best_at);
+    return N2D2_OK;
+}
+
 /* Validation at each log period: N2D2's "+++ BEST" / "--- LOWER". */
 static n2d2_status validate(run_session *s, learn_state *ls, int *stop)
 {
@@ -67,7 +96,8 @@ static n2d2_status validate(run_session *s, learn_state *ls, int *stop)
     if (n2d2_stimuli_set_size(s->stimuli, N2D2_SET_VALIDATION) == 0) {
         printf("[%llu] no validation set: weights saved in %s/weights\n",
                (unsigned long long)ls->done, s->run_dir);
-        return save_weights(s, "weights");
+        n2d2_status st = save_weights(s, "weights");
+        return st == N2D2_OK ? save_state(s, ls) : st;
     }
     pass_result r;
     n2d2_status st = session_evaluate(s, N2D2_SET_VALIDATION, 0, &r);
@@ -95,6 +125,8 @@ static n2d2_status validate(run_session *s, learn_state *ls, int *stop)
         fprintf(ls->validation_curve, "%llu %.6f %.6f %.6f\n", (unsigned long long)ls->done, r.score,
                 r.recognition, r.loss);
     fflush(stdout);
+    if (st == N2D2_OK)
+        st = save_state(s, ls);
     return st;
 }
 
@@ -162,6 +194,8 @@ n2d2_status session_learn(run_session *s)
     learn_state ls;
     memset(&ls, 0, sizeof ls);
     n2d2_status st = plan(s, &ls);
+    if (st == N2D2_OK && s->resume_note)
+        st = resume(s, &ls);
     if (st == N2D2_OK)
         st = n2d2_graph_allocate(s->graph, s->batch, 1);
     if (st == N2D2_OK)
@@ -175,6 +209,7 @@ n2d2_status session_learn(run_session *s)
            (unsigned long long)ls.epoch_size, s->batch, (unsigned long long)ls.log_period);
     fflush(stdout);
     ls.started = ls.last_report = session_now();
+    ls.first = ls.done;
     int stop = 0;
     while (st == N2D2_OK && !stop && ls.done < ls.total) {
         size_t count;
@@ -206,13 +241,14 @@ n2d2_status session_learn(run_session *s)
     if (st == N2D2_OK)
         st = save_weights(s, "weights");
     double seconds = session_now() - ls.started;
-    printf("learned %llu stimuli in %.1f s (%.0f images/s)\n", (unsigned long long)ls.done, seconds,
-           (double)ls.done / (seconds > 0 ? seconds : 1));
+    uint64_t learned = ls.done - ls.first;
+    printf("learned %llu stimuli in %.1f s (%.0f images/s)\n", (unsigned long long)learned, seconds,
+           (double)learned / (seconds > 0 ? seconds : 1));
     if (s->opt->bench) {
         double training = s->compute_seconds + s->wait_seconds;
         printf("bench: training %llu images in %.2f s (%.1f images/s): compute %.2f s, waiting for "
                "data %.2f s; validation and logs %.2f s\n",
-               (unsigned long long)ls.done, training, (double)ls.done / (training > 0 ? training : 1),
+               (unsigned long long)learned, training, (double)learned / (training > 0 ? training : 1),
                s->compute_seconds, s->wait_seconds, seconds - training);
     }
     if (ls.learning_curve)

@@ -80,9 +80,8 @@ static n2d2_status load_initial_weights(const run_options *opt, run_session *s, 
         return n2d2_graph_load(s->graph, opt->weights_dir, opt->w_ignore);
     }
     if (opt->resume_dir) {
-        printf("resuming from %s: weights restored; solver state (momentum, Adam moments) and "
-               "learning-rate schedule restart from zero\n", opt->resume_dir);
-        return n2d2_graph_load(s->graph, opt->resume_dir, opt->w_ignore);
+        printf("resuming from %s (weights, solver states, progress)\n", opt->resume_dir);
+        return n2d2_graph_load_state(s->graph, opt->resume_dir, &s->resume_note);
     }
     if (learning)
         return N2D2_OK;

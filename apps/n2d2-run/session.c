@@ -224,6 +224,7 @@ void session_close(run_session *s)
     free(s->labels);
     free(s->indices);
     free(s->run_dir);
+    free(s->resume_note);
     memset(s, 0, sizeof *s);
 }
 

@@ -34,6 +34,7 @@ typedef struct run_session {
     int interactive;        /* stderr is a terminal: live progress line */
     double wait_seconds;    /* time spent waiting for batches */
     double compute_seconds; /* forward/backward/update */
+    char *resume_note;      /* progress text of the checkpoint given to -l */
 } run_session;
 
 typedef struct pass_result {

@@ -134,8 +134,20 @@ static double adam_learning_rate(void *state, const n2d2_solver_context *ctx)
     return ((const adam *)state)->rate;
 }
 
+static size_t adam_state_fields(void *state, n2d2_state_field *fields, size_t max)
+{
+    adam *s = state;
+    size_t bytes = s->n * n2d2_dtype_size(s->dtype);
+    n2d2_state_field all[3] = {{"t", &s->t, sizeof s->t}, {"m", s->m, bytes}, {"v", s->v, bytes}};
+    size_t n = 0;
+    for (size_t i = 0; i < 3 && n < max; ++i)
+        fields[n++] = all[i];
+    return n;
+}
+
 static const n2d2_solver_ops adam_ops = {
-    sizeof(n2d2_solver_ops), adam_create, adam_update, adam_learning_rate, adam_destroy, {0}};
+    sizeof(n2d2_solver_ops), adam_create, adam_update, adam_learning_rate, adam_destroy,
+    adam_state_fields, {0}};
 
 const n2d2_feature n2d2_solver_adam_feature = {
     sizeof(n2d2_feature), N2D2_KIND_SOLVER, "Adam", "Frame", "Adam (Kingma & Ba)", adam_params,

@@ -186,8 +186,25 @@ static n2d2_status sgd_update(void *state, n2d2_tensor *value, const n2d2_tensor
     return N2D2_OK;
 }
 
+static size_t sgd_state_fields(void *state, n2d2_state_field *fields, size_t max)
+{
+    sgd *s = state;
+    size_t elem = n2d2_dtype_size(s->dtype), n = 0;
+    n2d2_state_field all[4] = {
+        {"pass", &s->pass, sizeof s->pass},
+        {"window_stimuli", &s->window_stimuli, sizeof s->window_stimuli},
+        {"velocity", s->velocity, s->velocity ? s->n * elem : 0},
+        {"accum", s->accum, s->accum ? s->n * elem : 0},
+    };
+    for (size_t i = 0; i < 4; ++i)
+        if (all[i].data && n < max)
+            fields[n++] = all[i];
+    return n;
+}
+
 static const n2d2_solver_ops sgd_ops = {
-    sizeof(n2d2_solver_ops), sgd_create, sgd_update, sgd_learning_rate, sgd_destroy, {0}};
+    sizeof(n2d2_solver_ops), sgd_create, sgd_update, sgd_learning_rate, sgd_destroy,
+    sgd_state_fields, {0}};
 
 const n2d2_feature n2d2_solver_sgd_feature = {
     sizeof(n2d2_feature), N2D2_KIND_SOLVER, "SGD", "Frame",

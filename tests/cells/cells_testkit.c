@@ -54,8 +54,10 @@ static n2d2_status sgd_update(void *state, n2d2_tensor *value, const n2d2_tensor
     return N2D2_OK;
 }
 
-static const n2d2_solver_ops sgd_ops = {sizeof(n2d2_solver_ops), sgd_create, sgd_update, NULL, free,
-                                        {0}};
+static const n2d2_solver_ops sgd_ops = {.struct_size = sizeof(n2d2_solver_ops),
+                                        .create = sgd_create,
+                                        .update = sgd_update,
+                                        .destroy = free};
 
 static const n2d2_feature kit_features[] = {
     {sizeof(n2d2_feature), N2D2_KIND_FILLER, "TestConstantFiller", NULL, "constant (tests)",

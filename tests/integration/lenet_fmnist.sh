@@ -33,4 +33,14 @@ mv LeNet/weights w1
 "$run" "$model" -learn 2560 -log 2560 -seed 7 -nb-test 500 > b.log
 cmp w1/conv1.n2d2w LeNet/weights/conv1.n2d2w
 cmp w1/fc2.n2d2w LeNet/weights/fc2.n2d2w
+
+# -l resumes from LeNet/state (weights, solver state, random streams, data
+# passes): stopping at 2560 and resuming to 5120 equals one 5120 run.
+cd .. && mkdir -p resume && cd resume
+"$run" "$model" -learn 5120 -log 2560 -seed 4 -nb-test 200 > full.log
+mv LeNet/weights w_full && rm -rf LeNet
+"$run" "$model" -learn 2560 -log 2560 -seed 4 -nb-test 200 > first.log
+"$run" "$model" -learn 5120 -log 2560 -seed 4 -nb-test 200 -l LeNet/state > second.log
+grep -q "resumed at 2560 stimuli" second.log
+for c in conv1 conv2 conv3 fc1 fc2; do cmp "w_full/$c.n2d2w" "LeNet/weights/$c.n2d2w"; done
 echo "integration_lenet_fmnist: ok"

@@ -138,6 +138,14 @@ N2D2_API n2d2_status n2d2_graph_save(const n2d2_graph *g, const char *dir);
  * byte offset). */
 N2D2_API n2d2_status n2d2_graph_load(n2d2_graph *g, const char *dir, int ignore_missing);
 
+/* A learning checkpoint: the parameters as above, every solver's state
+ * (momentum, Adam moments, counters; `<cell>.solver`) and a `progress` file
+ * holding the update count and the host's own text (`note`, e.g. stimuli
+ * seen and the best validation score). Replaced atomically like weights. */
+N2D2_API n2d2_status n2d2_graph_save_state(const n2d2_graph *g, const char *dir, const char *note);
+/* Restore a checkpoint; *note receives the host text (free() it). */
+N2D2_API n2d2_status n2d2_graph_load_state(n2d2_graph *g, const char *dir, char **note);
+
 N2D2_END_DECLS
 
 #endif

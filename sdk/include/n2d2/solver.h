@@ -29,6 +29,14 @@ typedef struct n2d2_solver_context {
     void *reserved[4];
 } n2d2_solver_context;
 
+/* One piece of a solver's memory (momentum buffer, step counter...), saved
+ * in checkpoints and restored by `-l` byte for byte. */
+typedef struct n2d2_state_field {
+    const char *name;
+    void *data;
+    size_t bytes;
+} n2d2_state_field;
+
 typedef struct n2d2_solver_ops {
     uint32_t struct_size;
     n2d2_status (*create)(const n2d2_params *params, const n2d2_tensor *value, void **state);
@@ -38,7 +46,10 @@ typedef struct n2d2_solver_ops {
     /* optional: current learning rate, for logs */
     double (*learning_rate)(void *state, const n2d2_solver_context *ctx);
     void (*destroy)(void *state);
-    void *reserved[4];
+    /* optional: the fields that make up the state (up to max; returns how
+     * many). A solver without it restarts from zero when a run resumes. */
+    size_t (*state_fields)(void *state, n2d2_state_field *fields, size_t max);
+    void *reserved[3];
 } n2d2_solver_ops;
 
 N2D2_END_DECLS

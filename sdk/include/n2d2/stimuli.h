@@ -72,6 +72,12 @@ N2D2_API n2d2_status n2d2_stimuli_begin(n2d2_stimuli *sp, n2d2_set set, int shuf
 N2D2_API n2d2_status n2d2_stimuli_next(n2d2_stimuli *sp, n2d2_tensor *input, int *labels,
                                        size_t *indices, size_t *count);
 
+/* Passes started over a set so far. Shuffling and on-the-fly draws depend
+ * on (seed, set, pass), so a resumed run restores the count to see the
+ * data the interrupted run would have seen. */
+N2D2_API uint64_t n2d2_stimuli_passes(const n2d2_stimuli *sp, n2d2_set set);
+N2D2_API void n2d2_stimuli_set_passes(n2d2_stimuli *sp, n2d2_set set, uint64_t passes);
+
 /* Parameter trees the provider built (database, sp, transformations,
  * StimuliData), for the unused-key report. */
 N2D2_API size_t n2d2_stimuli_params_count(const n2d2_stimuli *sp);
