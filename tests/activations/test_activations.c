@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "family_test_util.h"
+#include "check_run.h"
 
 #define NPTS 5
 
@@ -360,9 +361,5 @@ int main(void)
     tcase_add_test(tc, schemas_list_the_manual_keys);
     tcase_add_test(tc, module_registers_every_activation);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return n2d2_check_run(s);
 }

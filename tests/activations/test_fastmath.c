@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "act_fastmath.h"
+#include "check_run.h"
 
 static double ulps(double got, double want)
 {
@@ -62,9 +63,5 @@ int main(void)
     tcase_add_test(tc, tanhf_is_accurate_and_odd);
     tcase_add_test(tc, logisticf_is_accurate);
     suite_add_tcase(s, tc);
-    SRunner *runner = srunner_create(s);
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return n2d2_check_run(s);
 }

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "check_run.h"
 
 N2D2_STATIC_PLUGIN_DECLARE(cell_conv);
 N2D2_STATIC_PLUGIN_DECLARE(cell_fc);
@@ -257,9 +258,5 @@ double kit_gradient_error(n2d2_graph *g, size_t batch, unsigned seed)
 
 int kit_run(Suite *s)
 {
-    SRunner *runner = srunner_create(s);
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return n2d2_check_run(s);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "n2d2/n2d2.h"
+#include "check_run.h"
 
 START_TEST(cell_plugins_load_from_the_plugin_path)
 {
@@ -37,9 +38,5 @@ int main(void)
     TCase *tc = tcase_create("load");
     tcase_add_test(tc, cell_plugins_load_from_the_plugin_path);
     suite_add_tcase(s, tc);
-    SRunner *runner = srunner_create(s);
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return n2d2_check_run(s);
 }

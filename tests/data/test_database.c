@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "n2d2/n2d2.h"
+#include "check_run.h"
 
 START_TEST(labels_are_dense_and_unique)
 {
@@ -203,9 +204,5 @@ int main(void)
     tcase_add_test(tc, sorting_labels_renumbers_stimuli);
     tcase_add_test(tc, set_names);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return n2d2_check_run(s);
 }

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "n2d2/n2d2.h"
+#include "check_run.h"
 
 N2D2_STATIC_PLUGIN_DECLARE(db_mnist);
 N2D2_STATIC_PLUGIN_DECLARE(transforms_basic);
@@ -125,9 +126,5 @@ int main(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, real_fashion_mnist_through_the_provider);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return n2d2_check_run(s);
 }

@@ -9,6 +9,7 @@
 
 #include "idx.h"
 #include "n2d2/n2d2.h"
+#include "check_run.h"
 
 N2D2_STATIC_PLUGIN_DECLARE(db_mnist);
 
@@ -356,9 +357,5 @@ int main(void)
     tcase_add_test(tc, bad_magic_dims_counts_and_labels);
     tcase_add_test(tc, parser_on_memory_buffers);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return n2d2_check_run(s);
 }

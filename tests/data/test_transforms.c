@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "n2d2/n2d2.h"
+#include "check_run.h"
 
 N2D2_STATIC_PLUGIN_DECLARE(transforms_basic);
 
@@ -439,9 +440,5 @@ int main(void)
     tcase_add_test(tc, flip_moves_pixel_labels);
     tcase_add_test(tc, schemas_and_flags_follow_the_manual);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return n2d2_check_run(s);
 }

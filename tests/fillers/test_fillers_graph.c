@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "family_test_util.h"
+#include "check_run.h"
 
 static n2d2_registry *reg;
 
@@ -173,9 +174,5 @@ int main(void)
     tcase_add_test(tc, errors_point_at_the_ini);
     tcase_add_test(tc, unknown_filler_option_is_reported);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return n2d2_check_run(s);
 }

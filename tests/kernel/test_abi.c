@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "n2d2/n2d2.h"
+#include "check_run.h"
 
 typedef struct pinned {
     const char *name;
@@ -58,9 +59,5 @@ int main(void)
     tcase_add_test(tc, public_struct_layouts_are_pinned);
     tcase_add_test(tc, runtime_versions_match_the_headers);
     suite_add_tcase(s, tc);
-    SRunner *runner = srunner_create(s);
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return n2d2_check_run(s);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "n2d2/n2d2.h"
+#include "check_run.h"
 
 N2D2_STATIC_PLUGIN_DECLARE(testcells);
 
@@ -434,9 +435,5 @@ int main(void)
     tcase_add_test(tc, insert_batchnorm_needs_a_batchnorm_plugin);
     tcase_add_test(tc, mixed_data_types_are_refused_clearly);
     suite_add_tcase(s, tc);
-    SRunner *runner = srunner_create(s);
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return n2d2_check_run(s);
 }

@@ -10,6 +10,7 @@
 
 #include "n2d2/ini.h"
 #include "n2d2/log.h"
+#include "check_run.h"
 
 #define NAME "dir/model.ini"
 
@@ -807,9 +808,5 @@ static Suite *ini_suite(void)
 
 int main(void)
 {
-    SRunner *runner = srunner_create(ini_suite());
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return n2d2_check_run(ini_suite());
 }

@@ -11,6 +11,7 @@
 
 #include "n2d2/ini.h"
 #include "n2d2/log.h"
+#include "check_run.h"
 
 /* ---- scratch directory ----------------------------------------------------------- */
 
@@ -516,9 +517,5 @@ static Suite *template_suite(void)
 
 int main(void)
 {
-    SRunner *runner = srunner_create(template_suite());
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return n2d2_check_run(template_suite());
 }

@@ -12,6 +12,7 @@
 
 #include "n2d2/log.h"
 #include "n2d2/plugin.h"
+#include "check_run.h"
 
 /* ---- fixtures ----------------------------------------------------------- */
 
@@ -642,9 +643,5 @@ static Suite *loader_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(loader_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return n2d2_check_run(loader_suite());
 }

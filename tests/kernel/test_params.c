@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "n2d2/n2d2.h"
+#include "check_run.h"
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -176,9 +177,5 @@ int main(void)
     tcase_add_test(tc, defaults_only);
     tcase_add_test(tc, parse_helpers);
     suite_add_tcase(s, tc);
-    SRunner *runner = srunner_create(s);
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return n2d2_check_run(s);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "n2d2/registry.h"
+#include "check_run.h"
 
 static const int ops_a = 1, ops_b = 2;
 
@@ -464,9 +465,5 @@ static Suite *registry_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(registry_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return n2d2_check_run(registry_suite());
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "n2d2/n2d2.h"
+#include "check_run.h"
 
 START_TEST(same_seed_and_stream_repeat)
 {
@@ -117,9 +118,5 @@ int main(void)
     tcase_add_test(tc, shuffle_is_a_permutation_and_reproducible);
     tcase_add_test(tc, split_gives_independent_child);
     suite_add_tcase(s, tc);
-    SRunner *runner = srunner_create(s);
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return n2d2_check_run(s);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "n2d2/n2d2.h"
+#include "check_run.h"
 
 START_TEST(new_tensor_is_zeroed_with_dims)
 {
@@ -198,9 +199,5 @@ static Suite *tensor_suite(void)
 
 int main(void)
 {
-    SRunner *runner = srunner_create(tensor_suite());
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return n2d2_check_run(tensor_suite());
 }

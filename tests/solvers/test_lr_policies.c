@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "solver_test_util.h"
+#include "check_run.h"
 
 static n2d2_registry *reg;
 
@@ -174,9 +175,5 @@ int main(void)
     tcase_add_test(tc, iteration_size_counts_global_batches);
     tcase_add_test(tc, updates_apply_the_scheduled_rate);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return n2d2_check_run(s);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "family_test_util.h"
+#include "check_run.h"
 
 static n2d2_registry *reg;
 
@@ -199,9 +200,5 @@ int main(void)
     tcase_add_test(tc, iteration_size_and_clamping);
     tcase_add_test(tc, errors_point_at_the_ini);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return n2d2_check_run(s);
 }

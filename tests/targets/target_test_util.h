@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "n2d2/n2d2.h"
+#include "check_run.h"
 
 N2D2_STATIC_PLUGIN_DECLARE(targets);
 
@@ -129,11 +130,7 @@ static inline void tt_assert_message(const char *needle)
 
 static inline int tt_run_suite(Suite *s)
 {
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return n2d2_check_run(s);
 }
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "target_internal.h"
+#include "check_run.h"
 
 #define EPS 1e-12
 
@@ -150,9 +151,5 @@ int main(void)
     tcase_add_test(tc, absent_class_and_empty_matrix);
     tcase_add_test(tc, metric_names);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return n2d2_check_run(s);
 }
