@@ -212,6 +212,24 @@ static n2d2_status read_exact(reader *r, void *p, size_t n, const char *what)
     return N2D2_OK;
 }
 
+/* Magic (format version included) then the record count. */
+static n2d2_status read_header(reader *r, const unsigned char *magic, const char *kind, uint32_t *count)
+{
+    unsigned char found[8];
+    n2d2_status st = read_exact(r, found, sizeof found, "the header");
+    if (st == N2D2_OK && memcmp(found, magic, sizeof found) != 0)
+        st = n2d2_error(N2D2_ERR_PARSE, "%s: byte 0: not an n2d2 %s file (bad magic)", r->path, kind);
+    return st == N2D2_OK ? read_exact(r, count, sizeof *count, "the record count") : st;
+}
+
+static n2d2_status expect_end(reader *r)
+{
+    if (fgetc(r->f) == EOF)
+        return N2D2_OK;
+    return n2d2_error(N2D2_ERR_PARSE, "%s: byte %ld: unexpected data after the last record", r->path,
+                      r->offset);
+}
+
 static cell_param *find_param(n2d2_cell *cell, const char *name)
 {
     for (size_t i = 0; i < cell->n_learnables; ++i)
@@ -259,20 +277,15 @@ static n2d2_status load_cell(n2d2_cell *cell, const char *path)
     reader r = {fopen(path, "rb"), path, 0};
     if (!r.f)
         return n2d2_error(N2D2_ERR_IO, "%s: %s", path, strerror(errno));
-    unsigned char magic[8];
     uint32_t count = 0;
-    n2d2_status st = read_exact(&r, magic, sizeof magic, "the header");
-    if (st == N2D2_OK && memcmp(magic, weights_magic, sizeof magic) != 0)
-        st = n2d2_error(N2D2_ERR_PARSE, "%s: byte 0: not an n2d2 weights file (bad magic)", path);
-    if (st == N2D2_OK)
-        st = read_exact(&r, &count, sizeof count, "the parameter count");
+    n2d2_status st = read_header(&r, weights_magic, "weights", &count);
     if (st == N2D2_OK && count != cell->n_learnables)
         st = n2d2_error(N2D2_ERR_INVAL, "%s: %u parameters in the file, cell [%s] declares %zu", path,
                         count, cell->name, cell->n_learnables);
     for (uint32_t i = 0; st == N2D2_OK && i < count; ++i)
         st = load_param(&r, cell);
-    if (st == N2D2_OK && fgetc(r.f) != EOF)
-        st = n2d2_error(N2D2_ERR_PARSE, "%s: byte %ld: unexpected data after the last parameter", path, r.offset);
+    if (st == N2D2_OK)
+        st = expect_end(&r);
     fclose(r.f);
     return st;
 }
@@ -349,17 +362,12 @@ static n2d2_status load_solvers(n2d2_cell *cell, const char *path)
     reader r = {fopen(path, "rb"), path, 0};
     if (!r.f)
         return N2D2_OK; /* no solver state saved for this cell */
-    unsigned char magic[8];
     uint32_t count = 0;
-    n2d2_status st = read_exact(&r, magic, sizeof magic, "the header");
-    if (st == N2D2_OK && memcmp(magic, solver_magic, sizeof magic) != 0)
-        st = n2d2_error(N2D2_ERR_PARSE, "%s: byte 0: not an n2d2 solver state file (bad magic)", path);
-    if (st == N2D2_OK)
-        st = read_exact(&r, &count, sizeof count, "the record count");
+    n2d2_status st = read_header(&r, solver_magic, "solver state", &count);
     for (uint32_t i = 0; st == N2D2_OK && i < count; ++i)
         st = load_solver_record(&r, cell);
-    if (st == N2D2_OK && fgetc(r.f) != EOF)
-        st = n2d2_error(N2D2_ERR_PARSE, "%s: byte %ld: unexpected data after the last record", path, r.offset);
+    if (st == N2D2_OK)
+        st = expect_end(&r);
     fclose(r.f);
     return st;
 }

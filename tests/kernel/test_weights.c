@@ -123,7 +123,7 @@ START_TEST(damaged_files_are_reported)
     expect_load_error(remove_file, N2D2_ERR_NOT_FOUND, "missing weights of cell [b] (use -w-ignore");
     expect_load_error(truncate_file, N2D2_ERR_PARSE, "b.n2d2w: truncated at byte 23 while reading a dimension");
     expect_load_error(bad_magic, N2D2_ERR_PARSE, "byte 0: not an n2d2 weights file");
-    expect_load_error(append_garbage, N2D2_ERR_PARSE, "unexpected data after the last parameter");
+    expect_load_error(append_garbage, N2D2_ERR_PARSE, "unexpected data after the last record");
 }
 END_TEST
 
