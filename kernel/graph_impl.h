@@ -91,6 +91,7 @@ struct n2d2_graph {
     int allocated_training;
     n2d2_tensor **output_grads;
     int warned_cuda_fallback;
+    size_t activation_bytes;  /* cell outputs allocated by the last allocate */
     uint64_t iterations;      /* updates done */
     size_t active_batch;      /* valid items of the last batch (0 = all) */
     uint64_t stimuli_seen;
@@ -98,6 +99,8 @@ struct n2d2_graph {
 };
 
 void n2d2_cell_free(n2d2_cell *cell);
+/* memplan.c: inference outputs sharing buffers (sets every cell->output). */
+n2d2_status n2d2_memplan_outputs(n2d2_graph *g, size_t batch);
 /* cell_activation.c */
 n2d2_status n2d2_cell_setup_activation(n2d2_cell *cell);
 n2d2_status n2d2_cell_activation_forward(n2d2_cell *cell, int training);

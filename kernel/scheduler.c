@@ -4,6 +4,12 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h> /* PROFILE-TEMP */
+#include <time.h>  /* PROFILE-TEMP */
+static double prof_t[64][4]; static const char *prof_name[64]; static int prof_on = -1;
+static double prof_now(void) { struct timespec ts; clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts); return ts.tv_sec + 1e-9 * ts.tv_nsec; }
+static void prof_dump(void) { for (int i = 0; i < 64; ++i) if (prof_name[i]) fprintf(stderr, "PROF %-10s fwd %7.3f act %7.3f bwd %7.3f upd %7.3f\n", prof_name[i], prof_t[i][0], prof_t[i][1], prof_t[i][2], prof_t[i][3]); }
+static int prof(void) { if (prof_on < 0) { prof_on = getenv("N2D2_PROF") != NULL; if (prof_on) atexit(prof_dump); } return prof_on; }
 
 int n2d2_cell_activation_needs_input(const n2d2_cell *cell);
 
@@ -35,16 +41,22 @@ n2d2_status n2d2_graph_allocate(n2d2_graph *g, size_t batch_size, int training)
     n2d2_status st = n2d2_tensor_new_batch(g->default_dtype, batch_size, &g->input_shape, &g->input);
     if (st == N2D2_OK && g->want_input_grad)
         st = n2d2_tensor_new_like(g->input, &g->input_grad);
+    g->activation_bytes = 0;
+    if (st == N2D2_OK && !training)
+        st = n2d2_memplan_outputs(g, batch_size); /* outputs share buffers */
     for (size_t c = 0; st == N2D2_OK && c < g->n_cells; ++c) {
         n2d2_cell *cell = g->cells[c];
-        st = n2d2_tensor_new_batch(cell->dtype, batch_size, &cell->output_shape, &cell->output);
+        if (training) {
+            st = n2d2_tensor_new_batch(cell->dtype, batch_size, &cell->output_shape, &cell->output);
+            g->activation_bytes += st == N2D2_OK ? n2d2_tensor_nbytes(cell->output) : 0;
+        }
         if (st == N2D2_OK && training)
             st = n2d2_tensor_new_like(cell->output, &cell->grad);
         if (st == N2D2_OK && cell->concatenates)
             st = n2d2_tensor_new_batch(cell->dtype, batch_size, &cell->concat_shape, &cell->concat_input);
         if (st == N2D2_OK && cell->concatenates && training)
             st = n2d2_tensor_new_like(cell->concat_input, &cell->concat_grad);
-        if (st == N2D2_OK && n2d2_cell_activation_needs_input(cell))
+        if (st == N2D2_OK && training && n2d2_cell_activation_needs_input(cell))
             st = n2d2_tensor_new_like(cell->output, &cell->pre_activation);
         if (st == N2D2_OK && cell->ops->reserve)
             st = cell->ops->reserve(cell, cell->state, batch_size);
@@ -68,6 +80,7 @@ n2d2_tensor *n2d2_graph_cell_output_of(n2d2_graph *g, const n2d2_cell *cell)
     (void)g;
     return cell->output;
 }
+size_t n2d2_graph_activation_bytes(const n2d2_graph *g) { return g->activation_bytes; }
 int n2d2_graph_is_training(const n2d2_graph *g) { return g->allocated_batch && g->allocated_training; }
 n2d2_tensor *n2d2_graph_output_grad(n2d2_graph *g, size_t i)
 {
@@ -177,11 +190,14 @@ n2d2_status n2d2_graph_forward(n2d2_graph *g, int training)
             for (size_t i = 0; i < n_inputs; ++i)
                 inputs[i] = producer_output(g, cell->input_index[i]);
         }
+        double t0 = prof() ? prof_now() : 0; prof_name[c] = cell->name;
         n2d2_status st = cell->ops->forward(cell, cell->state, inputs, n_inputs, cell->output, training);
         if (inputs != stack_inputs)
             free(inputs);
+        double t1 = prof() ? prof_now() : 0; prof_t[c][0] += t1 - t0;
         if (st == N2D2_OK)
             st = n2d2_cell_activation_forward(cell, training);
+        if (prof()) prof_t[c][1] += prof_now() - t1;
         if (st != N2D2_OK)
             return st;
     }
@@ -259,9 +275,12 @@ n2d2_status n2d2_graph_backward(n2d2_graph *g)
         n2d2_cell *cell = g->cells[c];
         if (!cell->grad_written)
             n2d2_tensor_zero(cell->grad); /* no consumer propagated into it */
+        double t0 = prof() ? prof_now() : 0;
         n2d2_status st = n2d2_cell_activation_backward(cell);
+        double t1 = prof() ? prof_now() : 0; prof_t[c][1] += t1 - t0;
         if (st == N2D2_OK)
             st = backward_cell(g, cell, &stimuli_written);
+        if (prof()) prof_t[c][2] += prof_now() - t1;
         if (st != N2D2_OK)
             return st;
     }
@@ -285,9 +304,11 @@ n2d2_status n2d2_graph_update(n2d2_graph *g)
     n2d2_solver_context ctx = {sizeof ctx, batch, g->iterations, g->stimuli_seen, g->epoch_size, {0}};
     for (size_t c = 0; c < g->n_cells; ++c) {
         n2d2_cell *cell = g->cells[c];
+        double t0 = prof() ? prof_now() : 0;
         n2d2_status st = cell->ops->update ? cell->ops->update(cell, cell->state) : N2D2_OK;
         if (st == N2D2_OK)
             st = n2d2_cell_run_solvers(cell, &ctx);
+        if (prof()) prof_t[c][3] += prof_now() - t0;
         if (st != N2D2_OK)
             return st;
     }

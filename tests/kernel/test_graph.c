@@ -378,6 +378,35 @@ START_TEST(cuda_model_falls_back_to_frame_with_one_warning)
 }
 END_TEST
 
+START_TEST(inference_outputs_share_buffers_by_lifetime)
+{
+    n2d2_ini *ini = load("[sp]\nSizeX=4\nSizeY=2\n"
+                         "[a]\nInput=sp\nType=TestScale\nFactor=2\n"
+                         "[b]\nInput=a\nType=TestScale\nFactor=3\n"
+                         "[c]\nInput=b,a\nType=TestSum\n"
+                         "[d]\nInput=c\nType=TestScale\nFactor=-1\n"
+                         "[e]\nInput=d\nType=TestScale\nFactor=0.5\n");
+    n2d2_graph *g;
+    ck_assert_int_eq(build_with(ini, 1, 0, &g), N2D2_OK);
+    const size_t one = 3 * 8 * sizeof(float); /* batch 3, 1x2x4 floats */
+    /* a and b live until c; c until d; d until e; e (the output) to the end */
+    ck_assert_int_eq(n2d2_graph_allocate(g, 3, 0), N2D2_OK);
+    ck_assert_uint_eq(n2d2_graph_activation_bytes(g), 3 * one);
+    n2d2_tensor_fill(n2d2_graph_input(g), 1.5);
+    ck_assert_int_eq(n2d2_graph_forward(g, 0), N2D2_OK);
+    double planned = n2d2_tensor_get(n2d2_graph_cell_output(g, 4), 7);
+    ck_assert_double_eq_tol(planned, 0.5 * -(2 * 1.5 * 3 + 2 * 1.5), 1e-6);
+    /* training keeps every output */
+    ck_assert_int_eq(n2d2_graph_allocate(g, 3, 1), N2D2_OK);
+    ck_assert_uint_eq(n2d2_graph_activation_bytes(g), 5 * one);
+    n2d2_tensor_fill(n2d2_graph_input(g), 1.5);
+    ck_assert_int_eq(n2d2_graph_forward(g, 0), N2D2_OK);
+    ck_assert_double_eq(n2d2_tensor_get(n2d2_graph_cell_output(g, 4), 7), planned);
+    n2d2_graph_free(g);
+    n2d2_ini_free(ini);
+}
+END_TEST
+
 START_TEST(seed_reproduces_initialisation)
 {
     ck_assert_double_eq(first_weight(7), first_weight(7));
@@ -430,6 +459,7 @@ int main(void)
     tcase_add_test(tc, gradient_check_passes_and_catches_a_wrong_backward);
     tcase_add_test(tc, unused_keys_are_reported_with_suggestions);
     tcase_add_test(tc, seed_reproduces_initialisation);
+    tcase_add_test(tc, inference_outputs_share_buffers_by_lifetime);
     tcase_add_test(tc, cuda_model_falls_back_to_frame_with_one_warning);
     tcase_add_test(tc, size_key_and_env_section);
     tcase_add_test(tc, insert_batchnorm_needs_a_batchnorm_plugin);

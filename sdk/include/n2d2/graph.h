@@ -83,6 +83,11 @@ N2D2_API n2d2_tensor *n2d2_graph_input(n2d2_graph *g);
 /* Output activation of cell i (topological index). */
 N2D2_API n2d2_tensor *n2d2_graph_cell_output(n2d2_graph *g, size_t i);
 N2D2_API n2d2_tensor *n2d2_graph_cell_output_of(n2d2_graph *g, const n2d2_cell *cell);
+/* Bytes of cell outputs allocated. For inference the outputs share buffers
+ * by lifetime (an output is dropped once its last reader ran; the
+ * network's outputs are kept), so this is usually far below the sum of the
+ * outputs; for training every output keeps its own buffer. */
+N2D2_API size_t n2d2_graph_activation_bytes(const n2d2_graph *g);
 /* 1 when the buffers were allocated for training. */
 N2D2_API int n2d2_graph_is_training(const n2d2_graph *g);
 /* Gradient buffer of output i; targets write it before backward. */
