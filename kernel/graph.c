@@ -182,6 +182,64 @@ static n2d2_status rewire_consumers(n2d2_graph *g, const char *from, const char 
 }
 
 /* N2D2 moves the convolution's activation to the inserted BatchNorm. */
+static int is_activation_key(const char *key)
+{
+    static const char name[] = "ActivationFunction";
+    size_t n = sizeof name - 1;
+    return strncmp(key, name, n) == 0 && (key[n] == '\0' || key[n] == '.');
+}
+
+/* Copy `key=value` entries selected by `wanted` from `from` to `to`,
+ * resolved, marking the originals used. */
+static n2d2_status copy_entries(n2d2_graph *g, n2d2_ini_section *from, n2d2_ini_section *to,
+                                int (*wanted)(const char *key))
+{
+    for (size_t i = 0; i < n2d2_ini_entry_count(from); ++i) {
+        n2d2_ini_entry *e = n2d2_ini_entry_at(from, i);
+        if (!wanted(n2d2_ini_entry_key(e)))
+            continue;
+        const char *value;
+        n2d2_status st = n2d2_ini_entry_resolve(g->ini, e, &value);
+        char *key = n2d2_strdup(n2d2_ini_entry_key(e)), *copy = n2d2_strdup(value);
+        if (st == N2D2_OK)
+            st = key && copy ? n2d2_ini_set(g->ini, to, key, copy) : n2d2_error(N2D2_ERR_NOMEM, "out of memory");
+        free(key);
+        free(copy);
+        if (st != N2D2_OK)
+            return st;
+    }
+    return N2D2_OK;
+}
+
+/* N2D2 moves the convolution's activation to the inserted BatchNorm: the
+ * ActivationFunction and its options, wherever the convolution takes them
+ * from (its ConfigSection(s), then its own section, in rising precedence). */
+static n2d2_status move_activation(n2d2_graph *g, n2d2_ini_section *conv, n2d2_ini_section *bn)
+{
+    const char *list = NULL;
+    char **configs = NULL;
+    size_t n_configs = 0;
+    n2d2_status st = N2D2_OK;
+    if (n2d2_ini_get(g->ini, conv, "ConfigSection", &list) == N2D2_OK)
+        st = n2d2_list_split(list, &configs, &n_configs);
+    for (size_t i = 0; st == N2D2_OK && i < n_configs; ++i) {
+        n2d2_ini_section *cfg = n2d2_ini_find(g->ini, configs[i]);
+        if (cfg) /* a missing one is reported when the cell is built */
+            st = copy_entries(g, cfg, bn, is_activation_key);
+    }
+    n2d2_list_free(configs, n_configs);
+    if (st == N2D2_OK)
+        st = copy_entries(g, conv, bn, is_activation_key);
+    if (st == N2D2_OK && n2d2_ini_entry_find(bn, "ActivationFunction"))
+        st = n2d2_ini_set(g->ini, conv, "ActivationFunction", ""); /* none left on the conv */
+    return st;
+}
+
+static int is_placement_key(const char *key)
+{
+    return strcmp(key, "Model") == 0 || strcmp(key, "DataType") == 0;
+}
+
 static n2d2_status insert_batchnorm_after(n2d2_graph *g, n2d2_ini_section *conv)
 {
     const char *conv_name = n2d2_ini_section_name(conv);
@@ -193,20 +251,10 @@ static n2d2_status insert_batchnorm_after(n2d2_graph *g, n2d2_ini_section *conv)
         st = n2d2_ini_set(g->ini, bn, "Type", "BatchNorm");
     if (st == N2D2_OK)
         st = n2d2_ini_set(g->ini, bn, "Input", conv_name);
-    const char *value;
-    if (st == N2D2_OK && n2d2_ini_get(g->ini, conv, "ActivationFunction", &value) == N2D2_OK) {
-        char *activation = n2d2_strdup(value);
-        st = activation ? n2d2_ini_set(g->ini, bn, "ActivationFunction", activation)
-                        : n2d2_error(N2D2_ERR_NOMEM, "out of memory");
-        free(activation);
-        if (st == N2D2_OK)
-            st = n2d2_ini_set(g->ini, conv, "ActivationFunction", "Linear");
-    }
-    if (st == N2D2_OK && n2d2_ini_get(g->ini, conv, "Model", &value) == N2D2_OK) {
-        char *model = n2d2_strdup(value);
-        st = model ? n2d2_ini_set(g->ini, bn, "Model", model) : n2d2_error(N2D2_ERR_NOMEM, "out of memory");
-        free(model);
-    }
+    if (st == N2D2_OK)
+        st = move_activation(g, conv, bn);
+    if (st == N2D2_OK) /* same model and data type as the convolution */
+        st = copy_entries(g, conv, bn, is_placement_key);
     if (st == N2D2_OK)
         st = rewire_consumers(g, conv_name, bn_name, bn);
     return st;

@@ -7,6 +7,17 @@
 #include "act_fastmath.h"
 #include "act_util.h"
 
+static N2D2_ACT_CLONES void logistic_span(float *out, const float *in, size_t n, float p0, float p1)
+{
+    (void)p0;
+    (void)p1;
+#ifdef _OPENMP
+#pragma omp simd
+#endif
+    for (size_t i = 0; i < n; ++i)
+        out[i] = n2d2_fast_logisticf(in[i]);
+}
+
 static n2d2_status logistic_forward(void *state, const n2d2_tensor *x, n2d2_tensor *y)
 {
     (void)state;
@@ -14,8 +25,8 @@ static n2d2_status logistic_forward(void *state, const n2d2_tensor *x, n2d2_tens
     if (st != N2D2_OK)
         return st;
     if (n2d2_tensor_dtype(y) == N2D2_FLOAT32)
-        N2D2_ACT_LOOP1(SIMD, float, n2d2_tensor_numel(y), n2d2_tensor_data(y), n2d2_tensor_cdata(x),
-                       0.0, 0.0, n2d2_fast_logisticf(a));
+        n2d2_act_spans_f32(logistic_span, n2d2_tensor_data(y), n2d2_tensor_cdata(x),
+                           n2d2_tensor_numel(y), 0.0f, 0.0f);
     else
         N2D2_ACT_LOOP1(CALL, double, n2d2_tensor_numel(y), n2d2_tensor_data(y),
                        n2d2_tensor_cdata(x), 0.0, 0.0, ONE / (ONE + exp(-a)));

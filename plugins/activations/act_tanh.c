@@ -25,6 +25,16 @@ static n2d2_status tanh_lecun_create(const n2d2_params *p, void **state)
     return n2d2_act_new_state(N2D2_TANH_LECUN_ALPHA, 0.0, state);
 }
 
+static N2D2_ACT_CLONES void tanh_span(float *out, const float *in, size_t n, float alpha, float unused)
+{
+    (void)unused;
+#ifdef _OPENMP
+#pragma omp simd
+#endif
+    for (size_t i = 0; i < n; ++i)
+        out[i] = n2d2_fast_tanhf(alpha * in[i]);
+}
+
 static n2d2_status tanh_forward(void *state, const n2d2_tensor *x, n2d2_tensor *y)
 {
     const n2d2_act_state *s = state;
@@ -32,8 +42,8 @@ static n2d2_status tanh_forward(void *state, const n2d2_tensor *x, n2d2_tensor *
     if (st != N2D2_OK)
         return st;
     if (n2d2_tensor_dtype(y) == N2D2_FLOAT32)
-        N2D2_ACT_LOOP1(SIMD, float, n2d2_tensor_numel(y), n2d2_tensor_data(y), n2d2_tensor_cdata(x),
-                       s->p0, 0.0, n2d2_fast_tanhf(P0 * a));
+        n2d2_act_spans_f32(tanh_span, n2d2_tensor_data(y), n2d2_tensor_cdata(x), n2d2_tensor_numel(y),
+                           (float)s->p0, 0.0f);
     else
         N2D2_ACT_LOOP1(CALL, double, n2d2_tensor_numel(y), n2d2_tensor_data(y),
                        n2d2_tensor_cdata(x), s->p0, 0.0, tanh(P0 * a));

@@ -3,6 +3,31 @@
 
 #include "act_util.h"
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+void n2d2_act_spans_f32(n2d2_act_span_f32 span, float *out, const float *in, size_t n, float p0,
+                        float p1)
+{
+#ifdef _OPENMP
+    if (n >= N2D2_ACT_PARALLEL_MIN && omp_get_max_threads() > 1) {
+#pragma omp parallel
+        {
+            /* blocks of whole cache lines (16 floats) */
+            size_t parts = (size_t)omp_get_num_threads(), t = (size_t)omp_get_thread_num();
+            size_t lines = (n + 15) / 16, lo = lines * t / parts * 16, hi = lines * (t + 1) / parts * 16;
+            if (hi > n)
+                hi = n;
+            if (lo < hi)
+                span(out + lo, in + lo, hi - lo, p0, p1);
+        }
+        return;
+    }
+#endif
+    span(out, in, n, p0, p1);
+}
+
 static n2d2_status check_one(const char *who, const n2d2_tensor *ref, const n2d2_tensor *t)
 {
     if (n2d2_tensor_dtype(t) != n2d2_tensor_dtype(ref))

@@ -86,6 +86,28 @@
             N2D2_ACT_LOOP2(KIND, double, count_, out_d_, in1_d_, in2_d_, p0, p1, EXPR);        \
     } while (0)
 
+/* Hot float loops are compiled twice, for the x86-64 baseline and for
+ * x86-64-v3 (AVX2 + FMA), and the loader picks the clone the CPU runs
+ * (GCC/Clang function multiversioning, an ifunc): binaries still run on any
+ * x86-64. Elsewhere the attribute vanishes. A clone rounds differently
+ * (FMA), so results are reproducible per machine, not across machines. */
+#if defined(__x86_64__) && defined(__has_attribute) && !defined(N2D2_NO_TARGET_CLONES)
+#if __has_attribute(target_clones)
+#define N2D2_ACT_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#endif
+#endif
+#ifndef N2D2_ACT_CLONES
+#define N2D2_ACT_CLONES
+#endif
+
+/* out[i] = f(in[i]) for i < n, one contiguous span (p0, p1: parameters). */
+typedef void (*n2d2_act_span_f32)(float *out, const float *in, size_t n, float p0, float p1);
+/* Run `span` over n elements, split in contiguous blocks over the OpenMP
+ * threads when n >= N2D2_ACT_PARALLEL_MIN (element-wise: the result does
+ * not depend on the split). */
+void n2d2_act_spans_f32(n2d2_act_span_f32 span, float *out, const float *in, size_t n, float p0,
+                        float p1);
+
 /* Parameters of one activation instance (meaning per activation). */
 typedef struct n2d2_act_state {
     double p0, p1;

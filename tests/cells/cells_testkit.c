@@ -11,7 +11,21 @@ N2D2_STATIC_PLUGIN_DECLARE(cell_fc);
 N2D2_STATIC_PLUGIN_DECLARE(cell_pool);
 N2D2_STATIC_PLUGIN_DECLARE(cell_softmax);
 N2D2_STATIC_PLUGIN_DECLARE(cell_dropout);
+N2D2_STATIC_PLUGIN_DECLARE(cell_batchnorm);
+N2D2_STATIC_PLUGIN_DECLARE(cell_elemwise);
+N2D2_STATIC_PLUGIN_DECLARE(cell_padding);
+N2D2_STATIC_PLUGIN_DECLARE(cell_activation);
+N2D2_STATIC_PLUGIN_DECLARE(cell_scaling);
+N2D2_STATIC_PLUGIN_DECLARE(cell_reshape);
+N2D2_STATIC_PLUGIN_DECLARE(cell_transpose);
 N2D2_STATIC_PLUGIN_DECLARE(cells_testkit);
+N2D2_STATIC_PLUGIN_DECLARE(cell_deconv);
+N2D2_STATIC_PLUGIN_DECLARE(cell_unpool);
+N2D2_STATIC_PLUGIN_DECLARE(cell_resize);
+N2D2_STATIC_PLUGIN_DECLARE(cell_lrn);
+N2D2_STATIC_PLUGIN_DECLARE(cell_normalize);
+N2D2_STATIC_PLUGIN_DECLARE(cell_threshold);
+N2D2_STATIC_PLUGIN_DECLARE(cell_rbf);
 
 /* ---- the test-only plugin ---- */
 
@@ -86,17 +100,30 @@ static n2d2_loader *loader;
 static n2d2_ini *inis[64];
 static size_t n_inis;
 
-void kit_setup(void)
+void kit_setup(void) { kit_setup_with(NULL, 0); }
+
+void kit_setup_with(const n2d2_static_plugin *extra, size_t n_extra)
 {
     static const n2d2_static_plugin table[] = {
         N2D2_STATIC_PLUGIN(cell_conv),    N2D2_STATIC_PLUGIN(cell_fc),
         N2D2_STATIC_PLUGIN(cell_pool),    N2D2_STATIC_PLUGIN(cell_softmax),
         N2D2_STATIC_PLUGIN(cell_dropout), N2D2_STATIC_PLUGIN(cells_testkit),
+        N2D2_STATIC_PLUGIN(cell_batchnorm), N2D2_STATIC_PLUGIN(cell_elemwise),
+        N2D2_STATIC_PLUGIN(cell_padding), N2D2_STATIC_PLUGIN(cell_activation),
+        N2D2_STATIC_PLUGIN(cell_scaling), N2D2_STATIC_PLUGIN(cell_reshape),
+        N2D2_STATIC_PLUGIN(cell_transpose),
+        N2D2_STATIC_PLUGIN(cell_deconv),  N2D2_STATIC_PLUGIN(cell_unpool),
+        N2D2_STATIC_PLUGIN(cell_resize),  N2D2_STATIC_PLUGIN(cell_lrn),
+        N2D2_STATIC_PLUGIN(cell_normalize), N2D2_STATIC_PLUGIN(cell_threshold),
+        N2D2_STATIC_PLUGIN(cell_rbf),
     };
     ck_assert_int_eq(n2d2_registry_new(&reg), N2D2_OK);
     ck_assert_int_eq(n2d2_loader_new(reg, &loader), N2D2_OK);
     ck_assert_msg(n2d2_loader_preload(loader, table, sizeof table / sizeof table[0]) == N2D2_OK,
                   "%s", n2d2_error_message());
+    if (n_extra)
+        ck_assert_msg(n2d2_loader_preload(loader, extra, n_extra) == N2D2_OK, "%s",
+                      n2d2_error_message());
     n_inis = 0;
 }
 
@@ -243,6 +270,8 @@ double kit_gradient_error(n2d2_graph *g, size_t batch, unsigned seed)
     for (size_t c = 0; c < n2d2_graph_cell_count(g); ++c) {
         n2d2_cell *cell = n2d2_graph_cell_at(g, c);
         for (size_t p = 0; p < n2d2_cell_param_count(cell); ++p) {
+            if (!n2d2_cell_param_grad(cell, p))
+                continue; /* state such as running statistics: not learned */
             n2d2_tensor *w = n2d2_cell_param_value(cell, p), *analytic;
             ck_assert_int_eq(n2d2_tensor_clone(n2d2_cell_param_grad(cell, p), &analytic), N2D2_OK);
             for (size_t i = 0; i < n2d2_tensor_numel(w); ++i) {

@@ -1,5 +1,5 @@
-/* Shared fixture of the cell plugin suites: a registry with the five Frame
- * cells preloaded statically (no dlopen) plus a test-only plugin that
+/* Shared fixture of the cell plugin suites: a registry with every Frame
+ * cell preloaded statically (no dlopen) plus a test-only plugin that
  * registers "TestConstantFiller" (filler) and "SGD" (plain w -= lr g
  * solver, model Frame), so that the suites do not depend on the filler and
  * solver families. Helpers build graphs from INI text, set parameters and
@@ -13,6 +13,9 @@
 #include "n2d2/n2d2.h"
 
 void kit_setup(void);
+/* kit_setup plus other statically linked plugins (e.g. the activation
+ * functions, for suites that compile them in). */
+void kit_setup_with(const n2d2_static_plugin *extra, size_t n_extra);
 void kit_teardown(void);
 
 /* Build a graph from INI text (file name "net.ini"), seed 1. */

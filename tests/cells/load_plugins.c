@@ -1,4 +1,4 @@
-/* The five Frame cell plugins load as files from N2D2_PLUGIN_PATH (no static
+/* The Frame cell plugins load as files from N2D2_PLUGIN_PATH (no static
  * preloading) and register their features with model Frame. */
 #include <check.h>
 #include <stdio.h>
@@ -16,9 +16,13 @@ START_TEST(cell_plugins_load_from_the_plugin_path)
     n2d2_loader *loader;
     ck_assert_int_eq(n2d2_registry_new(&reg), N2D2_OK);
     ck_assert_int_eq(n2d2_loader_new(reg, &loader), N2D2_OK);
-    static const char *const plugins[] = {"conv", "fc", "pool", "softmax", "dropout"};
-    static const char *const types[] = {"Conv", "Fc", "Pool", "Softmax", "Dropout"};
-    for (size_t i = 0; i < 5; ++i) {
+    static const char *const plugins[] = {"conv",      "fc",       "pool",    "softmax",
+                                          "dropout",   "batchnorm", "elemwise", "padding",
+                                          "activation", "scaling",  "reshape", "transpose"};
+    static const char *const types[] = {"Conv",       "Fc",       "Pool",    "Softmax",
+                                        "Dropout",    "BatchNorm", "ElemWise", "Padding",
+                                        "Activation", "Scaling",  "Reshape", "Transpose"};
+    for (size_t i = 0; i < sizeof plugins / sizeof plugins[0]; ++i) {
         char path[4096];
         snprintf(path, sizeof path, "%s/n2d2-cell-%s.so", dir, plugins[i]);
         ck_assert_msg(n2d2_loader_load_file(loader, path) == N2D2_OK, "%s", n2d2_error_message());
