@@ -243,6 +243,33 @@ START_TEST(float32_matches_float64)
 }
 END_TEST
 
+/* Inference shares activation buffers between cells by lifetime: the
+ * pool's input (an intermediate output here) must still hold its values
+ * when the unpool reads it, so inference equals a learning forward. */
+START_TEST(inference_with_shared_buffers_matches_learning)
+{
+    const char *net = "DefaultDataType=Float64\n[sp]\nSizeX=9\nSizeY=8\nNbChannels=2\n"
+                      "[c1]\nInput=sp\nType=Conv\nKernelSize=3\nPadding=1\nNbOutputs=3\n"
+                      "[pool]\nInput=c1\nType=Pool\nPoolSize=2\nStride=2\nNbOutputs=3\nMapping.Size=1\n"
+                      "[c2]\nInput=pool\nType=Conv\nKernelSize=3\nPadding=1\nNbOutputs=3\n"
+                      "[c3]\nInput=c2\nType=Conv\nKernelSize=1\nNbOutputs=3\n"
+                      "[unpool]\nInput=c3,c1\nType=Unpool\nArgMax=pool\nPoolSize=2\nStride=2\n"
+                      "NbOutputs=3\nMapping.Size=1\n";
+    n2d2_graph *gi = kit_build_ok(net), *gl = kit_build_ok(net);
+    ck_assert_int_eq(n2d2_graph_allocate(gi, 3, 0), N2D2_OK);
+    ck_assert_int_eq(n2d2_graph_allocate(gl, 3, 1), N2D2_OK);
+    kit_set_random(n2d2_graph_input(gi), 12, -1, 1);
+    ck_assert_int_eq(n2d2_tensor_copy(n2d2_graph_input(gl), n2d2_graph_input(gi)), N2D2_OK);
+    ck_assert_int_eq(n2d2_graph_forward(gi, 0), N2D2_OK);
+    ck_assert_int_eq(n2d2_graph_forward(gl, 1), N2D2_OK);
+    const n2d2_tensor *yi = n2d2_graph_cell_output(gi, 4), *yl = n2d2_graph_cell_output(gl, 4);
+    ck_assert_str_eq(n2d2_cell_name(n2d2_graph_cell_at(gi, 4)), "unpool");
+    kit_expect(yi, n2d2_tensor_cdata(yl), n2d2_tensor_numel(yl), 0);
+    kit_free(gi);
+    kit_free(gl);
+}
+END_TEST
+
 static void unpool_error(const char *input, const char *keys, n2d2_status code, const char *needle)
 {
     char text[1024];
@@ -313,6 +340,7 @@ int main(void)
     tcase_add_test(tc, max_positions_are_the_pool_positions);
     tcase_add_test(tc, gradients_match_finite_differences);
     tcase_add_test(tc, float32_matches_float64);
+    tcase_add_test(tc, inference_with_shared_buffers_matches_learning);
     tcase_add_test(tc, bad_configurations);
     tcase_add_test(tc, average_output_size_and_padding_errors);
     suite_add_tcase(s, tc);
