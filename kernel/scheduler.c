@@ -4,12 +4,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <stdio.h> /* PROFILE-TEMP */
-#include <time.h>  /* PROFILE-TEMP */
-static double prof_t[64][4]; static const char *prof_name[64]; static int prof_on = -1;
-static double prof_now(void) { struct timespec ts; clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts); return ts.tv_sec + 1e-9 * ts.tv_nsec; }
-static void prof_dump(void) { for (int i = 0; i < 64; ++i) if (prof_name[i]) fprintf(stderr, "PROF %-10s fwd %7.3f act %7.3f bwd %7.3f upd %7.3f\n", prof_name[i], prof_t[i][0], prof_t[i][1], prof_t[i][2], prof_t[i][3]); }
-static int prof(void) { if (prof_on < 0) { prof_on = getenv("N2D2_PROF") != NULL; if (prof_on) atexit(prof_dump); } return prof_on; }
 
 int n2d2_cell_activation_needs_input(const n2d2_cell *cell);
 
@@ -190,14 +184,11 @@ n2d2_status n2d2_graph_forward(n2d2_graph *g, int training)
             for (size_t i = 0; i < n_inputs; ++i)
                 inputs[i] = producer_output(g, cell->input_index[i]);
         }
-        double t0 = prof() ? prof_now() : 0; prof_name[c] = cell->name;
         n2d2_status st = cell->ops->forward(cell, cell->state, inputs, n_inputs, cell->output, training);
         if (inputs != stack_inputs)
             free(inputs);
-        double t1 = prof() ? prof_now() : 0; prof_t[c][0] += t1 - t0;
         if (st == N2D2_OK)
             st = n2d2_cell_activation_forward(cell, training);
-        if (prof()) prof_t[c][1] += prof_now() - t1;
         if (st != N2D2_OK)
             return st;
     }
@@ -275,12 +266,9 @@ n2d2_status n2d2_graph_backward(n2d2_graph *g)
         n2d2_cell *cell = g->cells[c];
         if (!cell->grad_written)
             n2d2_tensor_zero(cell->grad); /* no consumer propagated into it */
-        double t0 = prof() ? prof_now() : 0;
         n2d2_status st = n2d2_cell_activation_backward(cell);
-        double t1 = prof() ? prof_now() : 0; prof_t[c][1] += t1 - t0;
         if (st == N2D2_OK)
             st = backward_cell(g, cell, &stimuli_written);
-        if (prof()) prof_t[c][2] += prof_now() - t1;
         if (st != N2D2_OK)
             return st;
     }
@@ -304,11 +292,9 @@ n2d2_status n2d2_graph_update(n2d2_graph *g)
     n2d2_solver_context ctx = {sizeof ctx, batch, g->iterations, g->stimuli_seen, g->epoch_size, {0}};
     for (size_t c = 0; c < g->n_cells; ++c) {
         n2d2_cell *cell = g->cells[c];
-        double t0 = prof() ? prof_now() : 0;
         n2d2_status st = cell->ops->update ? cell->ops->update(cell, cell->state) : N2D2_OK;
         if (st == N2D2_OK)
             st = n2d2_cell_run_solvers(cell, &ctx);
-        if (prof()) prof_t[c][3] += prof_now() - t0;
         if (st != N2D2_OK)
             return st;
     }

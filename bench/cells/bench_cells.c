@@ -55,8 +55,10 @@ static n2d2_status sgd_update(void *state, n2d2_tensor *value, const n2d2_tensor
 
 static void sgd_destroy(void *state) { (void)state; }
 
-static const n2d2_solver_ops sgd_ops = {sizeof(n2d2_solver_ops), sgd_create, sgd_update, NULL,
-                                        sgd_destroy, {0}};
+static const n2d2_solver_ops sgd_ops = {.struct_size = sizeof(n2d2_solver_ops),
+                                        .create = sgd_create,
+                                        .update = sgd_update,
+                                        .destroy = sgd_destroy};
 static const n2d2_feature sgd_feature = {sizeof(n2d2_feature), N2D2_KIND_SOLVER, "SGD", "Frame",
                                          "bench SGD", NULL, 0, &sgd_ops, 0, {0}};
 static n2d2_status register_sgd(n2d2_registry *reg) { return n2d2_registry_add(reg, &sgd_feature); }

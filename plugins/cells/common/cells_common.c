@@ -27,6 +27,15 @@ int n2d2_cells_thread_index(void)
 #endif
 }
 
+int n2d2_cells_in_parallel(void)
+{
+#ifdef _OPENMP
+    return omp_in_parallel();
+#else
+    return 0;
+#endif
+}
+
 n2d2_status n2d2_cells_scratch(void **buffer, size_t *capacity, size_t bytes)
 {
     if (bytes <= *capacity && *buffer)

@@ -24,6 +24,8 @@
 /* Threads an OpenMP parallel region will use, and the caller's index in it. */
 int n2d2_cells_max_threads(void);
 int n2d2_cells_thread_index(void);
+/* 1 inside an active OpenMP parallel region. */
+int n2d2_cells_in_parallel(void);
 
 /* Grow a 64-byte aligned scratch buffer to at least `bytes` (contents are
  * not kept). Never shrinks, so steady-state batches allocate nothing. */

@@ -182,10 +182,14 @@ static n2d2_status conv_infer(n2d2_cell *cell, void *state, const n2d2_shape *in
     if (st != N2D2_OK)
         return st;
     n2d2_conv_plan(s);
-    static const char *const lowering[] = {"none (batch GEMM)", "none (1x1)", "wide rows", "im2col"};
+    st = n2d2_conv_plan_taps(s);
+    if (st != N2D2_OK)
+        return st;
+    static const char *const lowering[] = {"none (batch GEMM)", "none (1x1)", "wide rows", "im2col",
+                                           "im2col by table"};
     n2d2_log_debug("%s: [%s] %zu groups%s, lowering: %s, weight gradient: %s",
                    n2d2_cell_where(cell), n2d2_cell_name(cell), s->groups,
-                   s->masked ? " (masked map)" : "", lowering[s->lowering],
+                   s->masked ? " (masked map)" : "", lowering[s->taps ? 4 : s->lowering],
                    s->dw_transposed ? "dW^T = col dY^T" : "dW = dY col^T");
     out->ndim = 3;
     out->dims[0] = s->nb_outputs;
@@ -313,6 +317,7 @@ static void conv_destroy(void *state)
     n2d2_tensor_release(s->db);
     n2d2_cells_mapping_free(&s->map);
     free(s->mask);
+    free(s->taps);
     n2d2_cells_scratch_free(&s->col, &s->col_cap);
     n2d2_cells_scratch_free(&s->dcol, &s->dcol_cap);
     n2d2_cells_scratch_free(&s->dw_part, &s->dw_part_cap);

@@ -38,6 +38,39 @@ static void FN(add_bias)(const conv_state *s, const REAL *b, REAL *yn)
     }
 }
 
+/* ---- IM2COL by table ---- */
+
+static void FN(taps_gather)(const conv_state *s, const REAL *restrict x, REAL *restrict col)
+{
+    const int32_t *restrict t = s->taps;
+    const size_t n = s->k_group * s->groups * s->positions;
+    if (!s->taps_padded) {
+        for (size_t i = 0; i < n; ++i)
+            col[i] = x[t[i]];
+        return;
+    }
+    for (size_t i = 0; i < n; ++i)
+        col[i] = t[i] >= 0 ? x[t[i]] : 0;
+}
+
+/* x += col2im(col) */
+static void FN(taps_scatter)(const conv_state *s, const REAL *restrict col, REAL *restrict x)
+{
+    const int32_t *restrict t = s->taps;
+    const size_t n = s->k_group * s->groups * s->positions;
+    for (size_t i = 0; i < n; ++i)
+        if (t[i] >= 0)
+            x[t[i]] += col[i];
+}
+
+static void FN(lower)(const conv_state *s, const REAL *x, REAL *col)
+{
+    if (s->taps)
+        FN(taps_gather)(s, x, col);
+    else
+        IM2COL(&s->geom, x, col);
+}
+
 /* ---- WIDE lowering ---- */
 
 /* The image with its zero border (every element written). */
@@ -136,7 +169,7 @@ static void FN(forward_sample)(conv_state *s, const REAL *w, const REAL *b, cons
     }
     const REAL *cols = xn;
     if (s->lowering == CONV_LOWER_IM2COL) {
-        IM2COL(&s->geom, xn, col);
+        FN(lower)(s, xn, col);
         cols = col;
     }
     FN(gemm_groups)(s, w, cols, P, yn);
@@ -175,7 +208,8 @@ void FN(n2d2_conv_forward)(conv_state *s, const REAL *x, REAL *y, size_t batch)
     const int parallel = FN(per_sample_threads)(s, batch), nt = s->threads;
     (void)parallel;
     (void)nt;
-    N2D2_CELLS_PRAGMA(omp parallel for schedule(static) if(parallel) num_threads(nt))
+    /* on demand: a thread slowed by another process takes fewer samples */
+    N2D2_CELLS_PRAGMA(omp parallel for schedule(dynamic, 2) if(parallel) num_threads(nt))
     for (size_t n = 0; n < batch; ++n) {
         const size_t t = (size_t)n2d2_cells_thread_index();
         FN(forward_sample)(s, w, b, x + n * in_item, y + n * out_item, cols + t * col_elems,
@@ -239,7 +273,7 @@ static void FN(backward_sample)(conv_state *s, const REAL *w, const REAL *xn, co
     const REAL *cols = xn, *dys = dyn;
     REAL *dz = wide && (dxn || !transposed) ? t->wide + 2 * padded_elems : NULL;
     if (s->lowering == CONV_LOWER_IM2COL) {
-        IM2COL(&s->geom, xn, t->col);
+        FN(lower)(s, xn, t->col);
         cols = t->col;
     } else if (wide) {
         FN(lower_wide)(s, xn, t->wide, t->col);
@@ -279,7 +313,10 @@ static void FN(backward_sample)(conv_state *s, const REAL *w, const REAL *xn, co
         for (size_t i = 0; i < in_item; ++i)
             dxn[i] = 0;
     if (!wide) {
-        COL2IM(&s->geom, t->dcol, dxn);
+        if (s->taps)
+            FN(taps_scatter)(s, t->dcol, dxn);
+        else
+            COL2IM(&s->geom, t->dcol, dxn);
         return;
     }
     if (!padded) {
@@ -346,25 +383,32 @@ void FN(n2d2_conv_backward)(conv_state *s, const REAL *x, const REAL *dy, REAL *
     const size_t col_elems = s->k_group * s->groups * n2d2_conv_col_cols(s);
     const size_t wide_elems = 2 * s->geom.channels * s->pad_h * s->pad_w + s->nb_outputs * s->wide_cols;
     const int parallel = FN(per_sample_threads)(s, batch);
-    const int parts = parallel ? s->threads : 1;
+    /* The batch is cut in `parts` fixed chunks, each summing its own
+     * partial gradients, handed to the threads on demand: a thread slowed
+     * by another process (or the stimuli worker) takes fewer chunks, and
+     * the fixed chunks keep the sums independent of who took them. */
+    const size_t parts = parallel ? (s->parts < batch ? s->parts : batch) : 1;
     REAL *cols = s->col, *dcols = s->dcol, *wides = s->wide, *dyts = s->dyt;
     const size_t dyt_elems = n2d2_conv_col_cols(s) * s->nb_outputs;
-    REAL *dw_parts = s->dw_part, *db_parts = dw_parts + (size_t)parts * n_w;
+    REAL *dw_parts = s->dw_part, *db_parts = dw_parts + parts * n_w;
     const int nt = s->threads;
     (void)nt;
-    for (size_t i = 0; i < (size_t)parts * (n_w + n_o); ++i)
-        dw_parts[i] = 0;
-    N2D2_CELLS_PRAGMA(omp parallel for schedule(static) if(parallel) num_threads(nt))
-    for (size_t n = 0; n < batch; ++n) {
+    N2D2_CELLS_PRAGMA(omp parallel for schedule(dynamic, 1) if(parallel) num_threads(nt))
+    for (size_t c = 0; c < parts; ++c) {
         const size_t t = (size_t)n2d2_cells_thread_index();
-        const FN(sample_grads) grads = {dw_parts + t * n_w, db ? db_parts + t * n_o : NULL,
+        const FN(sample_grads) grads = {dw_parts + c * n_w, db ? db_parts + c * n_o : NULL,
                                         cols + t * col_elems, dcols + t * col_elems,
                                         wides + t * wide_elems, dyts + t * dyt_elems};
-        FN(backward_sample)(s, w, x + n * in_item, dy + n * out_item, dx ? dx + n * in_item : NULL,
-                            accumulate, &grads);
+        for (size_t i = 0; i < n_w; ++i)
+            grads.dwt[i] = 0;
+        for (size_t i = 0; grads.db && i < n_o; ++i)
+            grads.db[i] = 0;
+        for (size_t n = c * batch / parts; n < (c + 1) * batch / parts; ++n)
+            FN(backward_sample)(s, w, x + n * in_item, dy + n * out_item, dx ? dx + n * in_item : NULL,
+                                accumulate, &grads);
     }
-    /* dw[g Og + o][k] = sum over threads of the partials, stored [g][k][o]
-     * when transposed */
+    /* dw[g Og + o][k] = sum over the chunks of the partials, stored
+     * [g][k][o] when transposed */
     const size_t Kg = s->k_group, Og = s->out_group;
     const int transposed = s->dw_transposed;
     N2D2_CELLS_PRAGMA(omp parallel for schedule(static) if(n_w > 16384))
@@ -372,14 +416,14 @@ void FN(n2d2_conv_backward)(conv_state *s, const REAL *x, const REAL *dy, REAL *
         const size_t row = i / Kg, k = i % Kg, g = row / Og, o = row % Og;
         const size_t at = transposed ? g * Kg * Og + k * Og + o : i;
         REAL acc = 0;
-        for (int t = 0; t < parts; ++t)
-            acc += dw_parts[(size_t)t * n_w + at];
+        for (size_t c = 0; c < parts; ++c)
+            acc += dw_parts[c * n_w + at];
         dw[i] = s->masked && !s->mask[i] ? 0 : acc;
     }
     for (size_t o = 0; db && o < n_o; ++o) {
         REAL acc = 0;
-        for (int t = 0; t < parts; ++t)
-            acc += db_parts[(size_t)t * n_o + o];
+        for (size_t c = 0; c < parts; ++c)
+            acc += db_parts[c * n_o + o];
         db[o] = acc;
     }
 }

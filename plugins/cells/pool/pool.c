@@ -101,6 +101,17 @@ static n2d2_status index_map(pool_state *s)
                 s->chans[k++] = c;
     }
     s->chan_start[m->n_out] = k;
+    /* a permutation of the channels: the tiled max backward writes each
+     * input channel once */
+    s->one_to_one = m->n_in == m->n_out && k == m->n_out;
+    for (size_t o = 0; s->one_to_one && o < m->n_out; ++o)
+        s->one_to_one = s->chan_start[o + 1] - s->chan_start[o] == 1;
+    for (size_t c = 0; s->one_to_one && c < m->n_in; ++c) {
+        size_t uses = 0;
+        for (size_t o = 0; o < m->n_out; ++o)
+            uses += m->conn[c * m->n_out + o] != 0;
+        s->one_to_one = uses == 1;
+    }
     return N2D2_OK;
 }
 

@@ -20,6 +20,7 @@ typedef struct pool_state {
     n2d2_cells_mapping map;
     size_t *chan_start; /* CSR of the map by output: channels of o are */
     size_t *chans;      /* chans[chan_start[o] .. chan_start[o + 1]) */
+    int one_to_one;     /* each output reads one channel, each channel feeds one output */
     int32_t *argmax;    /* Max: per output element, flat input index or -1 */
     size_t argmax_cap;  /* elements */
     int argmax_valid;   /* a training forward filled it */

@@ -101,10 +101,53 @@ void N2D2_CAT(n2d2_pool_forward, SUFFIX)(pool_state *s, const REAL *x, REAL *y, 
     const size_t in_item = s->channels * s->height * s->width;
     const size_t P = s->out_h * s->out_w, O = s->nb_outputs;
     int32_t *argmax = store && s->pooling == POOL_MAX ? s->argmax : NULL;
-    N2D2_CELLS_PRAGMA(omp parallel for schedule(static) if(batch * O * P > 4096))
+    N2D2_CELLS_PRAGMA(omp parallel for schedule(dynamic, 16) if(batch * O * P > 4096))
     for (size_t no = 0; no < batch * O; ++no) {
         const size_t n = no / O, o = no % O;
         N2D2_CAT(pool_output, SUFFIX)(s, x + n * in_item, o, y + no * P, argmax ? argmax + no * P : NULL);
+    }
+}
+
+/* Backward of a 2x2 stride-2 max pooling without padding whose outputs map
+ * one to one onto the input channels: the windows tile the input, so each
+ * input value is written once (the gradient where it was the maximum, else
+ * 0) instead of clearing the whole input gradient and adding into it. */
+static void N2D2_CAT(max2x2_backward, SUFFIX)(const pool_state *s, const REAL *restrict dyn,
+                                              const int32_t *restrict am, REAL *restrict dxn,
+                                              int accumulate)
+{
+    const size_t H = s->height, W = s->width, HW = H * W, OH = s->out_h, OW = s->out_w;
+    for (size_t o = 0; o < s->nb_outputs; ++o) {
+        const size_t c = s->chans[s->chan_start[o]];
+        REAL *dxc = dxn + c * HW;
+        for (size_t oy = 0; oy < OH; ++oy) {
+            REAL *restrict r0 = dxc + 2 * oy * W, *restrict r1 = r0 + W;
+            const REAL *restrict g = dyn + (o * OH + oy) * OW;
+            const int32_t *restrict a = am + (o * OH + oy) * OW;
+            /* offset of the maximum in the window: 0, 1, W or W + 1 */
+            const int32_t base = (int32_t)(c * HW + 2 * oy * W), w = (int32_t)W;
+            for (size_t ox = 0; ox < OW; ++ox) {
+                const int32_t rel = a[ox] - base - 2 * (int32_t)ox;
+                const REAL v = g[ox];
+                const REAL v00 = rel == 0 ? v : 0, v01 = rel == 1 ? v : 0;
+                const REAL v10 = rel == w ? v : 0, v11 = rel == w + 1 ? v : 0;
+                if (accumulate) {
+                    r0[2 * ox] += v00;
+                    r0[2 * ox + 1] += v01;
+                    r1[2 * ox] += v10;
+                    r1[2 * ox + 1] += v11;
+                } else {
+                    r0[2 * ox] = v00;
+                    r0[2 * ox + 1] = v01;
+                    r1[2 * ox] = v10;
+                    r1[2 * ox + 1] = v11;
+                }
+            }
+            for (size_t x = 2 * OW; !accumulate && x < W; ++x) /* odd width: last column */
+                r0[x] = r1[x] = 0;
+        }
+        for (size_t i = 2 * OH * W; !accumulate && i < HW; ++i) /* odd height: last row */
+            dxc[i] = 0;
     }
 }
 
@@ -113,10 +156,17 @@ void N2D2_CAT(n2d2_pool_backward, SUFFIX)(const pool_state *s, const REAL *dy, R
 {
     const size_t H = s->height, W = s->width, HW = H * W, in_item = s->channels * HW;
     const size_t P = s->out_h * s->out_w, O = s->nb_outputs;
-    N2D2_CELLS_PRAGMA(omp parallel for schedule(static) if(batch * in_item > 4096))
+    const int tiled = s->pooling == POOL_MAX && s->one_to_one && s->pool[0] == 2 && s->pool[1] == 2 &&
+                      s->stride[0] == 2 && s->stride[1] == 2 && s->padding[0] == 0 && s->padding[1] == 0;
+    /* on demand: a thread slowed by another process takes fewer samples */
+    N2D2_CELLS_PRAGMA(omp parallel for schedule(dynamic, 4) if(batch * in_item > 4096))
     for (size_t n = 0; n < batch; ++n) {
         REAL *dxn = dx + n * in_item;
         const REAL *dyn = dy + n * O * P;
+        if (tiled) {
+            N2D2_CAT(max2x2_backward, SUFFIX)(s, dyn, s->argmax + n * O * P, dxn, accumulate);
+            continue;
+        }
         if (!accumulate)
             for (size_t i = 0; i < in_item; ++i)
                 dxn[i] = 0;
