@@ -3,7 +3,8 @@
  * -ffast-math, and tanh took half of a tanh network's training time. These
  * use only arithmetic, selects and bit moves, so `omp simd` loops vectorise
  * (no fminf/fmaxf: without -ffinite-math-only GCC calls libm for them,
- * which kept the loops scalar). A NaN input gives NaN.
+ * which kept the loops scalar). exp and logistic give NaN for NaN; tanh
+ * gives +-1 for it (as the earlier fminf-based version did).
  * Accuracy (tests/activations/test_fastmath.c): a few float ulps. */
 #ifndef N2D2_ACT_FASTMATH_H
 #define N2D2_ACT_FASTMATH_H
@@ -65,7 +66,8 @@ static inline float n2d2_fast_min_nonneg(float a, float b)
 
 /* tanh: an odd Taylor polynomial near zero (where 1 - 2/(e^2x + 1) would
  * cancel), the exponential form elsewhere. |x| is capped at 10, where the
- * exponential form already rounds to 1 (so does a NaN). */
+ * exponential form already rounds to 1 (a NaN, above every bit pattern of
+ * a number, is capped too: +-1). */
 static inline float n2d2_fast_tanhf(float x)
 {
     float a = n2d2_fast_min_nonneg(fabsf(x), 10.0f);

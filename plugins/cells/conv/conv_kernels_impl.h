@@ -1,12 +1,14 @@
 /* Type-generic convolution by lowering + GEMM, included by conv_kernels.c
  * once per type with REAL, SUFFIX, GEMM, IM2COL and COL2IM defined.
  *
- * Work is split over the samples of the batch: each thread lowers one
- * image into its own buffers (which stay in cache) and runs single-threaded
- * GEMMs on them; weight gradients are summed per thread and reduced at the
- * end. With fewer samples than threads the samples run one after the other
- * and the BLAS library threads each GEMM instead. The NONE_BATCH lowering
- * runs whole-batch GEMMs (BLAS-threaded). See conv.h for the lowerings. */
+ * Work is split over the samples of the batch, handed out on demand: each
+ * thread lowers one image into its own buffers (which stay in cache) and
+ * runs single-threaded GEMMs on them; weight gradients are summed per fixed
+ * chunk of the batch and the chunks reduced in order. With fewer samples
+ * than threads the samples run one after the other, and n2d2_cells_gemm_*
+ * splits each large GEMM over the threads instead; so it does for the
+ * whole-batch GEMMs of the NONE_BATCH lowering. See conv.h for the
+ * lowerings. */
 #define N2D2_CAT_(a, b) a##b
 #define N2D2_CAT(a, b) N2D2_CAT_(a, b)
 #define FN(name) N2D2_CAT(name, SUFFIX)
