@@ -36,3 +36,16 @@ n2d2_status n2d2_cells_fill(n2d2_cell *cell, const char *key, n2d2_tensor *tenso
     }
     return N2D2_OK;
 }
+
+n2d2_status n2d2_cells_new_bias(n2d2_cell *cell, n2d2_dtype dtype, size_t n, size_t fan_in,
+                                size_t fan_out, n2d2_tensor **bias, n2d2_tensor **grad)
+{
+    n2d2_status st = n2d2_tensor_new(dtype, 1, &n, bias);
+    if (st == N2D2_OK)
+        st = n2d2_tensor_new(dtype, 1, &n, grad);
+    if (st == N2D2_OK)
+        st = n2d2_cells_fill(cell, "BiasFiller", *bias, fan_in, fan_out);
+    if (st == N2D2_OK)
+        st = n2d2_cell_declare_param(cell, "biases", *bias, *grad, "BiasSolver");
+    return st;
+}

@@ -16,6 +16,11 @@
 n2d2_status n2d2_cells_fill(n2d2_cell *cell, const char *key, n2d2_tensor *tensor, size_t fan_in,
                             size_t fan_out);
 
+/* The bias of Conv, Deconv and Fc: a {n} tensor and its gradient, filled
+ * through "BiasFiller" and declared as "biases" for the BiasSolver. */
+n2d2_status n2d2_cells_new_bias(n2d2_cell *cell, n2d2_dtype dtype, size_t n, size_t fan_in,
+                                size_t fan_out, n2d2_tensor **bias, n2d2_tensor **grad);
+
 #define N2D2_CELLS_FILLER_SPECS                                                                \
     {"WeightsFiller", N2D2_PARAM_STRING, "NormalFiller", NULL, 0, 0, 0,                       \
      "weights filler type; when absent NormalFiller(0.0, 0.05) (WeightsFiller.Mean/StdDev)"},  \

@@ -249,14 +249,7 @@ static n2d2_status conv_initialize(n2d2_cell *cell, void *state)
     st = n2d2_cell_declare_param(cell, "weights", s->w, s->dw, "WeightsSolver");
     if (st != N2D2_OK || s->no_bias)
         return st;
-    st = n2d2_tensor_new(dt, 1, &s->nb_outputs, &s->b);
-    if (st == N2D2_OK)
-        st = n2d2_tensor_new(dt, 1, &s->nb_outputs, &s->db);
-    if (st == N2D2_OK)
-        st = n2d2_cells_fill(cell, "BiasFiller", s->b, fan_in, fan_out);
-    if (st == N2D2_OK)
-        st = n2d2_cell_declare_param(cell, "biases", s->b, s->db, "BiasSolver");
-    return st;
+    return n2d2_cells_new_bias(cell, dt, s->nb_outputs, fan_in, fan_out, &s->b, &s->db);
 }
 
 static n2d2_status conv_reserve(n2d2_cell *cell, void *state, size_t batch)

@@ -110,14 +110,7 @@ static n2d2_status fc_initialize(n2d2_cell *cell, void *state)
     }
     if (st != N2D2_OK || s->no_bias)
         return st;
-    st = n2d2_tensor_new(dt, 1, &s->n_out, &s->b);
-    if (st == N2D2_OK)
-        st = n2d2_tensor_new(dt, 1, &s->n_out, &s->db);
-    if (st == N2D2_OK)
-        st = n2d2_cells_fill(cell, "BiasFiller", s->b, s->n_in, s->n_out);
-    if (st == N2D2_OK)
-        st = n2d2_cell_declare_param(cell, "biases", s->b, s->db, "BiasSolver");
-    return st;
+    return n2d2_cells_new_bias(cell, dt, s->n_out, s->n_in, s->n_out, &s->b, &s->db);
 }
 
 static n2d2_status fc_scratch(fc_state *s, n2d2_dtype dt, size_t batch)
