@@ -16,7 +16,8 @@
 /* Keys of [sp] the provider reads itself (the graph reads the sizes). */
 static const n2d2_param_spec sp_schema[] = {
     {"CachePath", N2D2_PARAM_STRING, "", NULL, 0, 0, 0,
-     "directory caching the pre-processed stimuli (empty: in memory)"},
+     "folder keeping the stimuli after the static transformations across runs "
+     "(empty: in memory only)"},
     {"CompositeStimuli", N2D2_PARAM_BOOL, "0", NULL, 0, 0, 0, "pixel-wise labels"},
     {"ConfigSection", N2D2_PARAM_STRING, "", NULL, 0, 0, 0, "extra configuration section(s)"},
     {"DataSignedMapping", N2D2_PARAM_BOOL, "0", NULL, 0, 0, 0,
@@ -172,11 +173,6 @@ static n2d2_status read_sp_keys(n2d2_stimuli *sp)
                               &sp->sp_params);
     if (st != N2D2_OK)
         return st;
-    const char *cache = n2d2_params_string(sp->sp_params, "CachePath");
-    if (cache && *cache)
-        return n2d2_params_error(sp->sp_params, "CachePath", N2D2_ERR_NOT_IMPLEMENTED,
-                                 "the disk cache is not implemented yet; leave CachePath empty "
-                                 "(static transformations are cached in memory)");
     if (n2d2_params_bool(sp->sp_params, "CompositeStimuli"))
         return n2d2_params_error(sp->sp_params, "CompositeStimuli", N2D2_ERR_NOT_IMPLEMENTED,
                                  "pixel-wise labels are not implemented yet");
@@ -273,6 +269,8 @@ n2d2_status n2d2_stimuli_new(n2d2_ini *ini, const n2d2_registry *reg, const char
         st = sp_cache_init(sp);
     if (st == N2D2_OK)
         st = sp_build_chains(sp);
+    if (st == N2D2_OK)
+        st = sp_disk_init(sp, n2d2_params_string(sp->sp_params, "CachePath"));
     if (st == N2D2_OK) {
         sp_make_luts(sp);
         st = collect_params(sp);
@@ -301,6 +299,7 @@ void n2d2_stimuli_free(n2d2_stimuli *sp)
     sp_worker_stop(sp);
     sp_destroy_chains(sp);
     sp_cache_free(&sp->cache);
+    sp_disk_free(&sp->disk);
     if (sp->db_state && sp->db_ops && sp->db_ops->destroy)
         sp->db_ops->destroy(sp->db_state);
     n2d2_database_free(sp->db);

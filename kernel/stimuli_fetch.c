@@ -443,6 +443,17 @@ n2d2_status sp_fetch(n2d2_stimuli *sp, sp_scratch *scratch, size_t index, n2d2_s
         scratch->data = NULL;
         *label = e->label;
         last = last_static(sp, set);
+    } else if (sp_disk_load(sp, index, set, &t, label)) {
+        /* Same bytes as the in-memory cache would hold. */
+        last = last_static(sp, set);
+        st = cache_store(sp, index, t, *label);
+        if (st == N2D2_OK && sp->cache_final)
+            st = convert(sp, set, n2d2_tensor_dtype(t), n2d2_tensor_cdata(t), sp->sample_numel,
+                         dst);
+        if (st != N2D2_OK || sp->cache_final) {
+            n2d2_tensor_release(t);
+            return st;
+        }
     } else {
         st = sp_read_static(sp, index, set, &sp->global_static, &t, label);
         if (st != N2D2_OK)
@@ -459,6 +470,8 @@ n2d2_status sp_fetch(n2d2_stimuli *sp, sp_scratch *scratch, size_t index, n2d2_s
         }
         if (st == N2D2_OK)
             st = cache_store(sp, index, t, *label);
+        if (st == N2D2_OK)
+            sp_disk_store(sp, index, set, t, *label);
         if (st == N2D2_OK && sp->cache_final)
             st = convert(sp, set, n2d2_tensor_dtype(t), n2d2_tensor_cdata(t), sp->sample_numel,
                          dst);

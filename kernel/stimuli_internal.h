@@ -64,6 +64,13 @@ typedef struct sp_cache {
     int full_warned;
 } sp_cache;
 
+/* The on-disk cache of [sp] CachePath (stimuli_disk.c). */
+typedef struct sp_disk_cache {
+    char *dir;        /* <CachePath>/<fingerprint>; NULL: no disk cache */
+    int failed;       /* a write failed: no more writes this run */
+    int warned_stale; /* one warning for unusable files */
+} sp_disk_cache;
+
 /* Tensors a fetch reuses from one stimulus to the next. */
 typedef struct sp_scratch {
     n2d2_tensor *data;
@@ -139,6 +146,7 @@ struct n2d2_stimuli {
     float lut_f[256];
     double lut_d[256];
     sp_cache cache;
+    sp_disk_cache disk;
     uint64_t passes[N2D2_SET_COUNT];
     sp_worker w;
 };
@@ -160,6 +168,12 @@ n2d2_status sp_cache_init(n2d2_stimuli *sp);
 void sp_cache_free(sp_cache *c);
 void sp_scratch_free(sp_scratch *s);
 void sp_make_luts(n2d2_stimuli *sp);
+/* stimuli_disk.c: the CachePath disk cache. load returns 1 and a new
+ * tensor when a valid file exists, 0 otherwise; store never fails a run. */
+n2d2_status sp_disk_init(n2d2_stimuli *sp, const char *cache_path);
+void sp_disk_free(sp_disk_cache *d);
+int sp_disk_load(n2d2_stimuli *sp, size_t index, n2d2_set set, n2d2_tensor **out, int *label);
+void sp_disk_store(n2d2_stimuli *sp, size_t index, n2d2_set set, const n2d2_tensor *t, int label);
 /* Read stimulus `index` and run the static global chain on it (no cache). */
 n2d2_status sp_read_static(n2d2_stimuli *sp, size_t index, n2d2_set set, const sp_chain *chain,
                            n2d2_tensor **out, int *label);

@@ -9,6 +9,9 @@ packages=(
   libopenblas-openmp-dev zlib1g-dev
   dpkg-dev file
   dataset-fashion-mnist
+  protobuf-c-compiler libprotobuf-c-dev libonnx-dev
+  libopencv-dev
+  python3-numpy python3-onnx
 )
 
 missing=()

@@ -5,8 +5,10 @@
  * passes and early frees, errors from the worker, channel chains. */
 #include "idx_fixture.h"
 
+#include <dirent.h>
 #include <math.h>
 #include <stdarg.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "n2d2/n2d2.h"
@@ -173,6 +175,109 @@ static size_t id_of(size_t index) { return index < N_TRAIN ? index : 1000 + inde
 static const char *SP_6x5 = "[sp]\nSizeX=6\nSizeY=5\nBatchSize=4\n";
 
 /* ---- tests ---- */
+
+/* Values of the 8 test stimuli with `config` after SP_6x5, in index order. */
+static void test_values(const char *config, float out[N_TEST][ROWS * COLS])
+{
+    n2d2_ini *ini = ini_of("%s%s", SP_6x5, config);
+    n2d2_stimuli *sp;
+    ck_assert_msg(sp_open(ini, 1, 5, 6, N2D2_FLOAT32, 4, 1, &sp) == N2D2_OK, "%s",
+                  n2d2_error_message());
+    n2d2_tensor *in = input_of(4, 1, 5, 6, N2D2_FLOAT32);
+    size_t count, indices[4], seen = 0;
+    ck_assert_int_eq(n2d2_stimuli_begin(sp, N2D2_SET_TEST, 0, 0), N2D2_OK);
+    while (n2d2_stimuli_next(sp, in, NULL, indices, &count) == N2D2_OK && count > 0) {
+        for (size_t k = 0; k < count; ++k) {
+            size_t slot = indices[k] - N_TRAIN;
+            ck_assert_uint_lt(slot, N_TEST);
+            memcpy(out[slot], (const float *)n2d2_tensor_data(in) + k * ROWS * COLS,
+                   sizeof out[slot]);
+        }
+        seen += count;
+    }
+    ck_assert_uint_eq(seen, N_TEST);
+    n2d2_tensor_release(in);
+    n2d2_stimuli_free(sp);
+    n2d2_ini_free(ini);
+}
+
+/* The only sub-folder of `cache` (the fingerprint folder) in `out`;
+ * returns how many sub-folders there are. */
+static int fingerprint_dirs(const char *cache, char *out, size_t size)
+{
+    DIR *d = opendir(cache);
+    ck_assert_ptr_nonnull(d);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(out, size, "%s/%s", cache, e->d_name);
+        n++;
+    }
+    closedir(d);
+    return n;
+}
+
+START_TEST(disk_cache_survives_runs_and_config_changes)
+{
+    char *cache = fx_tempdir("cache");
+    char config[4600], fp[4200], path[4400];
+    snprintf(config, sizeof config, "CachePath=%s/sub\n", cache);
+    snprintf(path, sizeof path, "%s/sub", cache);
+    static float first[N_TEST][ROWS * COLS], again[N_TEST][ROWS * COLS];
+    test_values(config, first);
+    ck_assert_int_eq(fingerprint_dirs(path, fp, sizeof fp), 1);
+    for (size_t i = 0; i < N_TEST; ++i) {
+        struct stat st;
+        snprintf(path, sizeof path, "%s/T%zu.stim", fp, (size_t)N_TRAIN + i);
+        ck_assert_msg(stat(path, &st) == 0, "no cache file %s", path);
+    }
+    /* Blank the test images' pixels: a second run must still deliver the
+     * cached values, so nothing is decoded again. */
+    char images[4200];
+    fx_name(images, sizeof images, dir, "t10k-images-idx3-ubyte", 0, 0);
+    size_t len;
+    uint8_t *bytes = fx_images(N_TEST, ROWS, COLS, 1000, &len);
+    memset(bytes + 16, 0, len - 16);
+    fx_write(images, bytes, len, 0);
+    free(bytes);
+    test_values(config, again);
+    ck_assert_int_eq(memcmp(first, again, sizeof first), 0);
+    ck_assert_float_ne(first[3][1], 0.0f);
+
+    /* A truncated file is recomputed (from the blanked data), the others
+     * still come from the cache. */
+    snprintf(path, sizeof path, "%s/T%zu.stim", fp, (size_t)N_TRAIN + 3);
+    ck_assert_int_eq(truncate(path, 20), 0);
+    test_values(config, again);
+    for (size_t p = 0; p < ROWS * COLS; ++p)
+        ck_assert_float_eq(again[3][p], 0.0f);
+    ck_assert_int_eq(memcmp(first[2], again[2], sizeof first[2]), 0);
+
+    /* Another static chain is another fingerprint: fresh data. */
+    char other[4800];
+    snprintf(other, sizeof other, "%s[sp.Transformation]\nType=FlipTransformation\n"
+             "HorizontalFlip=1\n", config);
+    test_values(other, again);
+    ck_assert_float_eq(again[2][0], 0.0f);
+    snprintf(path, sizeof path, "%s/sub", cache);
+    ck_assert_int_eq(fingerprint_dirs(path, fp, sizeof fp), 2);
+
+    /* A cache path that is a file is a clear error naming the key. */
+    snprintf(path, sizeof path, "%s/file", cache);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fclose(f);
+    snprintf(config, sizeof config, "%sCachePath=%s\n", SP_6x5, path);
+    n2d2_ini *ini = ini_of("%s", config);
+    n2d2_stimuli *sp = NULL;
+    ck_assert_int_ne(sp_open(ini, 1, 5, 6, N2D2_FLOAT32, 4, 1, &sp), N2D2_OK);
+    ck_assert_msg(strstr(n2d2_error_message(), "CachePath") != NULL, "%s", n2d2_error_message());
+    n2d2_ini_free(ini);
+    fx_rmtree(cache);
+}
+END_TEST
 
 START_TEST(end_to_end_rescale_and_epoch_size)
 {
@@ -544,7 +649,6 @@ START_TEST(configuration_errors)
         n2d2_status code;
         const char *needle;
     } cases[] = {
-        {"CachePath=/tmp/cache\n", N2D2_ERR_NOT_IMPLEMENTED, "CachePath: the disk cache is not implemented yet"},
         {"CompositeStimuli=1\n", N2D2_ERR_NOT_IMPLEMENTED, "not implemented yet"},
         {"[sp.Transformation]\nType=RescaleTransfromation\nWidth=6\nHeight=5\n", N2D2_ERR_NOT_FOUND,
          "RescaleTransformation"},
@@ -719,6 +823,7 @@ int main(void)
     tcase_add_test(tc, params_for_the_unused_key_report);
     tcase_add_test(tc, channel_chains_build_channels);
     tcase_add_test(tc, stimuli_data_publishes_global_values);
+    tcase_add_test(tc, disk_cache_survives_runs_and_config_changes);
     suite_add_tcase(s, tc);
     return n2d2_check_run(s);
 }
