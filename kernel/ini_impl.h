@@ -79,6 +79,8 @@ char *ini_where_dup(const ini_src *src, int line);
 /* Record an error whose location is (src, line) with its include chain. */
 n2d2_status ini_error_src(n2d2_status code, const ini_src *src, int line, const char *fmt, ...)
     N2D2_PRINTF(4, 5);
+/* Replace every `$( ... )` of *text by its value (ini_expr.c). */
+n2d2_status ini_eval_expressions(char **text, const ini_src *src, int line);
 
 /* Tunable guards against runaway inputs (fuzzing lowers them). */
 typedef struct ini_limits {

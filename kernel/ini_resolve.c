@@ -12,6 +12,8 @@
  *                  global section, then the environment. `\${NAME}` (a PDF
  *                  artefact of the manual) is read as `${NAME}`. `$` not
  *                  followed by a name (`$1`, `$(`) is kept.
+ * Then every `$( ... )` is evaluated as an arithmetic expression
+ * (ini_expr.c), as N2D2 does with Python.
  * Substituted text is never scanned again, so a reference's value (already
  * resolved in its own section) is not expanded twice.
  *
@@ -155,7 +157,12 @@ n2d2_status ini_resolve_entry(n2d2_ini *ini, n2d2_ini_entry *e, const char **val
     pop_resolving(ini);
     if (st == N2D2_OK) {
         char *text = ini_buf_take(&out);
-        st = text ? store_resolved(ini, e, text) : n2d2_error(N2D2_ERR_NOMEM, "out of memory");
+        st = text ? ini_eval_expressions(&text, e->src, e->line)
+                  : n2d2_error(N2D2_ERR_NOMEM, "out of memory");
+        if (st == N2D2_OK)
+            st = store_resolved(ini, e, text);
+        else
+            free(text);
     }
     ini_buf_free(&out);
     if (st == N2D2_OK)
@@ -173,6 +180,10 @@ n2d2_status ini_resolve_text(n2d2_ini *ini, n2d2_ini_section *ctx, const char *t
         *out = ini_buf_take(&b);
         if (!*out)
             st = n2d2_error(N2D2_ERR_NOMEM, "out of memory");
+        else if ((st = ini_eval_expressions(out, src, line)) != N2D2_OK) {
+            free(*out);
+            *out = NULL;
+        }
     }
     ini_buf_free(&b);
     return st;

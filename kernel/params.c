@@ -195,6 +195,23 @@ static n2d2_status range_check(const n2d2_param_spec *spec, double v, const char
                          spec->name, value, spec->min, spec->max);
 }
 
+/* An integer key's text: an integer, or a number such as "16.0" from a
+ * `$( )` expression. N2D2's stream reads stop at the '.', so a fraction is
+ * dropped, with a warning. */
+static int parse_integer_text(const char *value, int64_t *out, const char *where, const char *key)
+{
+    double d;
+    if (n2d2_parse_int(value, out))
+        return 1;
+    if (!n2d2_parse_double(value, &d) || fabs(d) >= 9e18)
+        return 0;
+    *out = (int64_t)d;
+    if ((double)*out != d)
+        n2d2_log_warn("%s: %s: '%s' is not an integer; %lld is used", where ? where : "", key,
+                      value, (long long)*out);
+    return 1;
+}
+
 n2d2_status n2d2_param_check(const n2d2_param_spec *spec, const char *value, const char *where)
 {
     int64_t i;
@@ -203,7 +220,8 @@ n2d2_status n2d2_param_check(const n2d2_param_spec *spec, const char *value, con
     switch (spec->type) {
     case N2D2_PARAM_INT:
     case N2D2_PARAM_UINT:
-        if (!n2d2_parse_int(value, &i) || (spec->type == N2D2_PARAM_UINT && i < 0))
+        if (!parse_integer_text(value, &i, where, spec->name) ||
+            (spec->type == N2D2_PARAM_UINT && i < 0))
             return n2d2_error_at(N2D2_ERR_INVAL, where, 0, "%s: expected %s integer, got '%s'",
                                  spec->name, spec->type == N2D2_PARAM_UINT ? "a non-negative" : "an",
                                  value);

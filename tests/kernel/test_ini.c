@@ -95,6 +95,55 @@ static void teardown(void) { n2d2_log_set_callback(NULL, NULL); }
 
 /* ---- syntax -------------------------------------------------------------------- */
 
+/* `$( )` is evaluated after substitution, with Python's rules. */
+START_TEST(expressions_evaluate_like_python)
+{
+    n2d2_ini *ini = load_ok("$ALPHA=0.5\n$L=0\n$SIZE=160\n"
+                            "[sp]\nSizeX=${SIZE}\n"
+                            "[a]\n"
+                            "int=$(int(32 * ${ALPHA}))\n"
+                            "float=$(32 * ${ALPHA})\n"
+                            "div=$(7 / 2)\nfloordiv=$(7 // 2)\nneg_floordiv=$(-7 // 2)\n"
+                            "mod=$(-7 % 3)\npow=$(2 ** 3 ** 2)\nunary=$(-2 ** 2)\n"
+                            "ternary=$(0.0 if ${L} > 0 else 1.0)\n"
+                            "ref=$([sp]SizeX + 32)\n"
+                            "text=a $(1 + 1) b $(2 * 3)\n"
+                            "chain=$(1 < 2 < 3)\nbool=$(not 1 and 0 or 2)\n"
+                            "funcs=$(max(1, 2.5, 2) + min(4, 3) + abs(-2) + round(2.5) + "
+                            "math.ceil(1.2))\n"
+                            "signs=$(--+-1)\ntenth=$(0.1)\nsci=$(1e-5 * 1)\nprecedence=$(2 + 3 * 4 - (1 - 2))\n"
+                            "bad=$(1 +)\nunknown=$(foo(1))\nzero=$(1 / 0)\n"
+                            "open=$(1 + (2)\n");
+    ck_assert_str_eq(get(ini, "a", "int"), "16");
+    ck_assert_str_eq(get(ini, "a", "float"), "16.0");
+    ck_assert_str_eq(get(ini, "a", "div"), "3.5");
+    ck_assert_str_eq(get(ini, "a", "floordiv"), "3");
+    ck_assert_str_eq(get(ini, "a", "neg_floordiv"), "-4");
+    ck_assert_str_eq(get(ini, "a", "mod"), "2");
+    ck_assert_str_eq(get(ini, "a", "pow"), "512");
+    ck_assert_str_eq(get(ini, "a", "unary"), "-4");
+    ck_assert_str_eq(get(ini, "a", "ternary"), "1.0");
+    ck_assert_str_eq(get(ini, "a", "ref"), "192");
+    ck_assert_str_eq(get(ini, "a", "text"), "a 2 b 6");
+    ck_assert_str_eq(get(ini, "a", "chain"), "True");
+    ck_assert_str_eq(get(ini, "a", "bool"), "2");
+    ck_assert_str_eq(get(ini, "a", "funcs"), "11.5");
+    ck_assert_str_eq(get(ini, "a", "tenth"), "0.1");
+    ck_assert_str_eq(get(ini, "a", "sci"), "1e-05");
+    ck_assert_str_eq(get(ini, "a", "precedence"), "15");
+    ck_assert_str_eq(get(ini, "a", "signs"), "-1");
+    static const char *const bad[] = {"bad", "unknown", "zero", "open"};
+    for (size_t i = 0; i < 4; ++i) {
+        ck_assert_int_eq(get_status(ini, "a", bad[i]), N2D2_ERR_PARSE);
+        ck_assert_msg(strstr(n2d2_error_message(), NAME ":") != NULL, "%s", n2d2_error_message());
+    }
+    ck_assert_int_eq(get_status(ini, "a", "zero"), N2D2_ERR_PARSE);
+    ck_assert_msg(strstr(n2d2_error_message(), "division by zero") != NULL, "%s",
+                  n2d2_error_message());
+    n2d2_ini_free(ini);
+}
+END_TEST
+
 START_TEST(properties_and_sections)
 {
     n2d2_ini *ini = load_ok("[section]\na=a\nb=b\n[other]\na=x\n");
@@ -425,7 +474,7 @@ START_TEST(references_resolve)
     ck_assert_str_eq(get(ini, "sp2", "SizeX"), "10");
     ck_assert_str_eq(get(ini, "r", "m"), "4");
     ck_assert_str_eq(get(ini, "r", "a"), "Conv");
-    ck_assert_str_eq(get(ini, "r", "call"), "$(4)");
+    ck_assert_str_eq(get(ini, "r", "call"), "4" /* `$( )` is evaluated after substitution */);
     /* raw keeps the reference */
     ck_assert_str_eq(raw(ini, "conv2", "NbOutputs"), "[conv1]NbOutputs");
     n2d2_ini_free(ini);
@@ -532,7 +581,7 @@ START_TEST(variables_not_names_are_kept)
                             "bs=C:\\path\n");
     ck_assert_str_eq(get(ini, "s", "re"), "$1_0$2 $1_1$2");
     ck_assert_str_eq(get(ini, "s", "end"), "cost$");
-    ck_assert_str_eq(get(ini, "s", "expr"), "$(1+2)");
+    ck_assert_str_eq(get(ini, "s", "expr"), "3");
     ck_assert_str_eq(get(ini, "s", "brace"), "${ not}");
     ck_assert_str_eq(get(ini, "s", "bs"), "C:\\path");
     n2d2_ini_free(ini);
@@ -792,6 +841,7 @@ static Suite *ini_suite(void)
     tcase_add_test(values, variable_undefined);
     tcase_add_test(values, variable_cycle);
     tcase_add_test(values, variables_marked_used);
+    tcase_add_test(values, expressions_evaluate_like_python);
     suite_add_tcase(s, values);
 
     TCase *api = tcase_create("api");
