@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "database_internal.h"
+
 #define NUMERIC_SUFFIX 0x80000000u /* suffix field holds a number, not an offset */
 #define NAME_RING 8
 #define NAME_MAX_LEN 4096
@@ -52,7 +54,11 @@ struct n2d2_database {
     size_t n_stimuli, cap_stimuli;
 
     index_list sets[N2D2_SET_COUNT];
+
+    struct n2d2_db_rois *rois; /* database_roi.c; NULL until the first ROI */
 };
+
+struct n2d2_db_rois **n2d2_db_rois_slot(n2d2_database *db) { return &db->rois; }
 
 const char *n2d2_set_name(n2d2_set set)
 {
@@ -185,6 +191,7 @@ void n2d2_database_free(n2d2_database *db)
     free(db->prefix_map.slots);
     free(db->arena);
     free(db->stimuli);
+    n2d2_db_rois_free(db->rois);
     free(db);
 }
 
@@ -259,6 +266,7 @@ n2d2_status n2d2_database_sort_labels(n2d2_database *db, int (*cmp)(const char *
     for (size_t i = 0; i < db->n_stimuli; ++i)
         if (db->stimuli[i].label >= 0)
             db->stimuli[i].label = new_id[db->stimuli[i].label];
+    n2d2_db_rois_relabel(db->rois, new_id);
     free(order);
     free(new_id);
     return N2D2_OK;

@@ -1,6 +1,7 @@
 /* Building the network graph from INI sections: inputs, topological order,
  * cell creation through the registry and shape inference. */
 #include "graph_impl.h"
+#include "graph_import.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -55,12 +56,12 @@ static const n2d2_param_spec cell_common_schema[] = {
 
 /* ---- small helpers ---- */
 
-static int is_cell_section(n2d2_ini_section *sec, const char *input_section)
+static int is_cell_section(const n2d2_graph *g, n2d2_ini_section *sec)
 {
     const char *name = n2d2_ini_section_name(sec);
-    if (input_section && strcmp(name, input_section) == 0)
+    if (g->input_section && strcmp(name, g->input_section) == 0)
         return 0;
-    return n2d2_ini_entry_find(sec, "Input") != NULL;
+    return n2d2_ini_entry_find(sec, "Input") != NULL && !n2d2_graph_is_import_section(g, name);
 }
 
 static n2d2_cell *find_cell_by_name(n2d2_cell **cells, size_t n, const char *name)
@@ -268,7 +269,7 @@ static n2d2_status insert_batchnorms(n2d2_graph *g)
     for (size_t i = 0; i < n; ++i) {
         n2d2_ini_section *sec = n2d2_ini_section_at(g->ini, i);
         const char *type;
-        if (!is_cell_section(sec, g->input_section) ||
+        if (!is_cell_section(g, sec) ||
             n2d2_ini_get(g->ini, sec, "Type", &type) != N2D2_OK || strcmp(type, "Conv") != 0 ||
             consumer_is_batchnorm(g, n2d2_ini_section_name(sec)))
             continue;
@@ -297,7 +298,7 @@ static n2d2_status collect_cells(n2d2_graph *g, n2d2_cell ***out, size_t *n_out)
     *out = cells;
     for (size_t i = 0; i < n_sections; ++i) {
         n2d2_ini_section *sec = n2d2_ini_section_at(g->ini, i);
-        if (!is_cell_section(sec, g->input_section))
+        if (!is_cell_section(g, sec))
             continue;
         n2d2_cell *cell = calloc(1, sizeof *cell);
         if (!cell)
@@ -613,6 +614,46 @@ static n2d2_status infer_input_shapes(n2d2_graph *g, n2d2_cell *cell)
     return N2D2_OK;
 }
 
+static int feature_has_param(const n2d2_cell *cell, const char *name)
+{
+    for (size_t i = 0; i < cell->feature->n_params; ++i)
+        if (strcmp(cell->feature->params[i].name, name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Older N2D2 models (SqueezeNet...) give a Conv or Pool its number of
+ * outputs as `NbChannels`: read it as NbOutputs when the cell type has no
+ * NbChannels key of its own. */
+static n2d2_status alias_nb_channels(n2d2_graph *g, n2d2_cell *cell)
+{
+    n2d2_ini_entry *channels = n2d2_ini_entry_find(cell->section, "NbChannels");
+    if (!channels || n2d2_ini_entry_find(cell->section, "NbOutputs") ||
+        !feature_has_param(cell, "NbOutputs") || feature_has_param(cell, "NbChannels"))
+        return N2D2_OK;
+    n2d2_ini_entry_mark_used(channels);
+    return n2d2_ini_set(g->ini, cell->section, "NbOutputs", n2d2_ini_entry_raw(channels));
+}
+
+/* [cell]_OutputsWidth, _OutputsHeight (and _OutputsDepth for 3-D maps):
+ * N2D2 publishes them so that later sections can size themselves on this
+ * cell, e.g. a global pooling `PoolDims=[conv]_OutputsWidth
+ * [conv]_OutputsHeight`. Cells are created in topological order, so a
+ * consumer always reads them after they exist. */
+static n2d2_status publish_output_size(n2d2_graph *g, const n2d2_cell *cell)
+{
+    static const char *const keys[] = {"_OutputsWidth", "_OutputsHeight", "_OutputsDepth"};
+    const n2d2_shape *s = &cell->output_shape;
+    n2d2_status st = N2D2_OK;
+    /* the shape is C x [D x] H x W: spatial axes from the last one back */
+    for (uint32_t k = 0; k < 3 && k + 1 < s->ndim && st == N2D2_OK; ++k) {
+        char value[32];
+        snprintf(value, sizeof value, "%zu", s->dims[s->ndim - 1 - k]);
+        st = n2d2_ini_set_generated(g->ini, cell->name, keys[k], value);
+    }
+    return st;
+}
+
 static n2d2_status create_cell(n2d2_graph *g, n2d2_cell *cell)
 {
     n2d2_status st = resolve_model(g, cell);
@@ -624,6 +665,9 @@ static n2d2_status create_cell(n2d2_graph *g, n2d2_cell *cell)
     for (int p = 0; p < N2D2_RNG_PURPOSE_COUNT; ++p)
         n2d2_rng_seed(&cell->rng[p], g->options.seed, hash_name(cell->name) * N2D2_RNG_PURPOSE_COUNT + (uint64_t)p);
 
+    st = alias_nb_channels(g, cell);
+    if (st != N2D2_OK)
+        return st;
     n2d2_ini_section **sections = NULL;
     size_t n_sections = 0;
     st = gather_config_sections(g, cell, &sections, &n_sections);
@@ -652,8 +696,13 @@ static n2d2_status create_cell(n2d2_graph *g, n2d2_cell *cell)
     if (cell->output_shape.ndim == 0 || cell->output_shape.ndim >= N2D2_MAX_DIMS ||
         n2d2_shape_numel(&cell->output_shape) == 0)
         return n2d2_cell_error(cell, N2D2_ERR_SHAPE, "the cell's output would be empty");
+    st = publish_output_size(g, cell);
+    if (st != N2D2_OK)
+        return st;
     if (cell->ops->initialize)
         st = cell->ops->initialize(cell, cell->state);
+    if (st == N2D2_OK)
+        st = n2d2_graph_apply_imported(g, cell);
     if (st == N2D2_OK)
         st = n2d2_cell_setup_activation(cell);
     if (st == N2D2_OK)
@@ -698,6 +747,8 @@ n2d2_status n2d2_graph_build(n2d2_ini *ini, const n2d2_registry *reg,
     if (st == N2D2_OK)
         st = read_input_section(g);
     if (st == N2D2_OK)
+        st = n2d2_graph_expand_imports(g);
+    if (st == N2D2_OK)
         st = insert_batchnorms(g);
     if (st == N2D2_OK)
         st = collect_cells(g, &cells, &n);
@@ -732,6 +783,7 @@ void n2d2_graph_free(n2d2_graph *g)
         n2d2_cell_free(g->cells[c]);
     free(g->cells);
     free(g->outputs);
+    n2d2_graph_free_imports(g);
     n2d2_params_free(g->global_params);
     n2d2_params_free(g->input_params);
     free(g->input_section);
@@ -774,6 +826,10 @@ static n2d2_status report_unused_in(n2d2_graph *g, n2d2_ini_section *sec, size_t
         add_candidates(extra[i], sec, &candidates, &n_cand, &cap);
     add_candidates(g->global_params, sec, &candidates, &n_cand, &cap);
     add_candidates(g->input_params, sec, &candidates, &n_cand, &cap);
+    const n2d2_params *imported[16];
+    size_t n_imported = n2d2_graph_import_params(g, imported, 16);
+    for (size_t i = 0; i < n_imported && i < 16; ++i)
+        add_candidates(imported[i], sec, &candidates, &n_cand, &cap);
     for (size_t c = 0; c < g->n_cells; ++c) {
         add_candidates(g->cells[c]->common, sec, &candidates, &n_cand, &cap);
         add_candidates(g->cells[c]->params, sec, &candidates, &n_cand, &cap);
@@ -822,6 +878,7 @@ n2d2_status n2d2_graph_check_unused_with(n2d2_graph *g, const n2d2_params *const
 {
     size_t count = 0;
     n2d2_status first = N2D2_OK;
+    n2d2_graph_import_sync_used(g);
     n2d2_ini_section *global = n2d2_ini_global(g->ini);
     if (n2d2_ini_section_claimed(global))
         first = report_unused_in(g, global, &count, first, extra, n_extra);
@@ -861,6 +918,8 @@ uint64_t n2d2_graph_cell_param_total(const n2d2_graph *g, size_t i)
     if (i >= g->n_cells)
         return 0;
     const n2d2_cell *cell = g->cells[i];
+    if (cell->ops->param_count) /* masked weights do not count */
+        return cell->ops->param_count(g->cells[i], cell->state);
     for (size_t k = 0; k < cell->n_learnables; ++k)
         if (cell->learnables[k].grad)
             total += n2d2_tensor_numel(cell->learnables[k].value);

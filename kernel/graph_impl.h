@@ -96,6 +96,7 @@ struct n2d2_graph {
     size_t active_batch;      /* valid items of the last batch (0 = all) */
     uint64_t stimuli_seen;
     uint64_t epoch_size;
+    struct graph_imports *imports; /* graph_import.c: importer sections */
 };
 
 void n2d2_cell_free(n2d2_cell *cell);

@@ -37,7 +37,7 @@ struct n2d2_registry {
 
 static const char *const kind_names[] = {
     "cell", "database", "transformation", "solver", "filler",
-    "activation", "target", "quantizer", "attack", "export",
+    "activation", "target", "quantizer", "attack", "export", "importer",
 };
 _Static_assert(sizeof(kind_names) / sizeof(kind_names[0]) == N2D2_KIND_COUNT,
                "kind_names must name every n2d2_kind");

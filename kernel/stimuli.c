@@ -18,7 +18,8 @@ static const n2d2_param_spec sp_schema[] = {
     {"CachePath", N2D2_PARAM_STRING, "", NULL, 0, 0, 0,
      "folder keeping the stimuli after the static transformations across runs "
      "(empty: in memory only)"},
-    {"CompositeStimuli", N2D2_PARAM_BOOL, "0", NULL, 0, 0, 0, "pixel-wise labels"},
+    {"CompositeStimuli", N2D2_PARAM_BOOL, "0", NULL, 0, 0, 0,
+     "pixel-wise labels: a label map goes with each stimulus (n2d2_stimuli_label_maps)"},
     {"ConfigSection", N2D2_PARAM_STRING, "", NULL, 0, 0, 0, "extra configuration section(s)"},
     {"DataSignedMapping", N2D2_PARAM_BOOL, "0", NULL, 0, 0, 0,
      "read 8-bit data as signed: the implicit conversion gives [-1, 1] instead of [0, 1]"},
@@ -55,14 +56,15 @@ static int schema_has(const n2d2_param_spec *schema, size_t n, const char *name)
     return 0;
 }
 
-/* The generic options a driver leaves to the provider: only the defaults,
- * RandomPartitioning, and the non-composite CompositeLabel modes are
- * implemented here. */
+/* The generic options a driver leaves to the provider: the defaults,
+ * RandomPartitioning, DefaultLabel, ROIsMargin and CompositeLabel are
+ * implemented here (stimuli_labels.c); the others only with their default
+ * value. */
 static n2d2_status check_generic(const n2d2_stimuli *sp, const n2d2_feature *f)
 {
     const n2d2_params *p = sp->db_params;
-    static const char *const empty_strings[] = {"DefaultLabel", "TargetDataPath",
-                                                "MultiChannelMatch", "MultiChannelReplace"};
+    static const char *const empty_strings[] = {"TargetDataPath", "MultiChannelMatch",
+                                                "MultiChannelReplace"};
     for (size_t i = 0; i < COUNT_OF(empty_strings); ++i) {
         const char *k = empty_strings[i];
         const char *v = n2d2_params_string(p, k);
@@ -71,14 +73,36 @@ static n2d2_status check_generic(const n2d2_stimuli *sp, const n2d2_feature *f)
                                      "not implemented yet (generic database option, only the "
                                      "default empty value is supported)");
     }
-    if (!schema_has(f->params, f->n_params, "ROIsMargin") && n2d2_params_uint(p, "ROIsMargin"))
-        return n2d2_params_error(p, "ROIsMargin", N2D2_ERR_NOT_IMPLEMENTED,
-                                 "not implemented yet (ROIs are not supported)");
-    if (!schema_has(f->params, f->n_params, "CompositeLabel") &&
-        n2d2_params_enum(p, "CompositeLabel") >= 2)
-        return n2d2_params_error(p, "CompositeLabel", N2D2_ERR_NOT_IMPLEMENTED,
-                                 "%s is not implemented yet (composite labels are not supported; "
-                                 "None and Auto are)", n2d2_params_string(p, "CompositeLabel"));
+    return N2D2_OK;
+}
+
+/* DefaultLabel, ROIsMargin, CompositeLabel, DataFileLabel and [sp]
+ * CompositeStimuli, once the catalogue is loaded. A DefaultLabel that
+ * names no label of the database becomes a new label (the last id). */
+static n2d2_status setup_labels(n2d2_stimuli *sp)
+{
+    const n2d2_params *p = sp->db_params;
+    sp->composite = n2d2_params_bool(sp->sp_params, "CompositeStimuli");
+    sp->composite_mode = n2d2_params_enum(p, "CompositeLabel");
+    sp->rois_margin = (uint32_t)n2d2_params_uint(p, "ROIsMargin");
+    sp->default_label = -1;
+    const char *def = n2d2_params_string(p, "DefaultLabel");
+    if (def && *def) {
+        int id = n2d2_database_label_id(sp->db, def);
+        if (id < 0) {
+            n2d2_status st = n2d2_database_add_label(sp->db, def, &id);
+            if (st != N2D2_OK)
+                return st;
+        }
+        sp->default_label = id;
+    }
+    int has_rois = n2d2_database_roi_total(sp->db) > 0;
+    sp->with_labels = sp->composite || (has_rois && sp->composite_mode != SP_COMPOSITE_NONE);
+    sp->want_pixel = sp->with_labels && sp->composite_mode != SP_COMPOSITE_NONE &&
+                     n2d2_params_bool(p, "DataFileLabel");
+    if (sp->composite && (size_t)sp->shape.dims[1] * sp->shape.dims[2] == 0)
+        return n2d2_params_error(sp->sp_params, "CompositeStimuli", N2D2_ERR_NOT_IMPLEMENTED,
+                                 "pixel-wise labels need a fixed input size (SizeX, SizeY)");
     return N2D2_OK;
 }
 
@@ -132,7 +156,8 @@ static n2d2_status build_database(n2d2_stimuli *sp)
     n2d2_rng rng;
     n2d2_rng_seed(&rng, sp->seed, N2D2_RNG_PARTITION);
     int random = n2d2_params_bool(sp->db_params, "RandomPartitioning");
-    return sp->db_ops->load(sp->db_state, sp->db, random ? &rng : NULL);
+    st = sp->db_ops->load(sp->db_state, sp->db, random ? &rng : NULL);
+    return st == N2D2_OK ? setup_labels(sp) : st;
 }
 
 /* The [sp] keys read here, searched in [sp] then its ConfigSection(s),
@@ -173,9 +198,6 @@ static n2d2_status read_sp_keys(n2d2_stimuli *sp)
                               &sp->sp_params);
     if (st != N2D2_OK)
         return st;
-    if (n2d2_params_bool(sp->sp_params, "CompositeStimuli"))
-        return n2d2_params_error(sp->sp_params, "CompositeStimuli", N2D2_ERR_NOT_IMPLEMENTED,
-                                 "pixel-wise labels are not implemented yet");
     sp->signed_mapping = n2d2_params_bool(sp->sp_params, "DataSignedMapping");
     return N2D2_OK;
 }
@@ -216,7 +238,7 @@ static n2d2_status check_first_stimuli(n2d2_stimuli *sp)
             continue;
         int label;
         st = sp_fetch(sp, &sp->w.scratch, n2d2_database_set_at(sp->db, (n2d2_set)s, 0),
-                      (n2d2_set)s, 1, tmp, &label);
+                      (n2d2_set)s, 1, tmp, &label, NULL);
     }
     free(tmp);
     return st;

@@ -157,12 +157,13 @@ static void item_rng(n2d2_rng *rng, uint64_t seed, uint64_t pass, size_t index)
                   ((uint64_t)index << 3) | N2D2_RNG_AUGMENT);
 }
 
-static n2d2_status apply_one(const sp_transform *tf, n2d2_tensor **t, int *label, n2d2_set set,
-                             n2d2_rng *rng)
+static n2d2_status apply_one(const sp_transform *tf, n2d2_tensor **t, n2d2_tensor **map,
+                             int *label, n2d2_set set, n2d2_rng *rng)
 {
-    n2d2_tensor *pixel_labels = NULL;
-    n2d2_status st = tf->ops->apply(tf->state, t, &pixel_labels, label, set, rng);
-    n2d2_tensor_release(pixel_labels);
+    n2d2_tensor *none = NULL;
+    n2d2_tensor **labels = map ? map : &none;
+    n2d2_status st = tf->ops->apply(tf->state, t, labels, label, set, rng);
+    n2d2_tensor_release(none);
     if (st != N2D2_OK) {
         n2d2_error_prefix("[%s] (%s)", tf->section, tf->where);
         return st; /* the plugin's code, even if it left no message */
@@ -170,19 +171,30 @@ static n2d2_status apply_one(const sp_transform *tf, n2d2_tensor **t, int *label
     if (!*t || n2d2_tensor_ndim(*t) != 3)
         return n2d2_error_at(N2D2_ERR_INTERNAL, tf->where, 0,
                              "[%s]: the transformation returned no {C, H, W} tensor", tf->section);
+    if (map && *map &&
+        (n2d2_tensor_ndim(*map) != 3 || n2d2_tensor_dim(*map, 0) != 1 ||
+         n2d2_tensor_dim(*map, 1) != n2d2_tensor_dim(*t, 1) ||
+         n2d2_tensor_dim(*map, 2) != n2d2_tensor_dim(*t, 2)))
+        return n2d2_error_at(N2D2_ERR_SHAPE, tf->where, 0,
+                             "[%s]: the data is %zux%zu (HxW) after this transformation but the "
+                             "pixel-wise label map is not 1x%zux%zu: this transformation does "
+                             "not move label maps (CompositeStimuli=1)",
+                             tf->section, n2d2_tensor_dim(*t, 1), n2d2_tensor_dim(*t, 2),
+                             n2d2_tensor_dim(*t, 1), n2d2_tensor_dim(*t, 2));
     return N2D2_OK;
 }
 
 /* Apply the items of `c` that match the set and `otf` (0 static, 1 on the
  * fly, -1 both); *last tracks the last one applied, for messages. */
 static n2d2_status run_chain(const n2d2_stimuli *sp, const sp_chain *c, int otf, n2d2_tensor **t,
-                             int *label, n2d2_set set, n2d2_rng *rng, const sp_transform **last)
+                             n2d2_tensor **map, int *label, n2d2_set set, n2d2_rng *rng,
+                             const sp_transform **last)
 {
     for (size_t i = 0; i < c->n; ++i) {
         const sp_transform *tf = &sp->tf[c->items[i]];
         if (!(tf->set_mask & SP_SET_BIT(set)) || (otf >= 0 && tf->on_the_fly != otf))
             continue;
-        n2d2_status st = apply_one(tf, t, label, set, rng);
+        n2d2_status st = apply_one(tf, t, map, label, set, rng);
         if (st != N2D2_OK)
             return st;
         *last = tf;
@@ -190,14 +202,18 @@ static n2d2_status run_chain(const n2d2_stimuli *sp, const sp_chain *c, int otf,
     return N2D2_OK;
 }
 
-n2d2_status sp_read_static(n2d2_stimuli *sp, size_t index, n2d2_set set, const sp_chain *chain,
-                           n2d2_tensor **out, int *label)
+n2d2_status sp_read_static_map(n2d2_stimuli *sp, size_t index, n2d2_set set,
+                               const sp_chain *chain, n2d2_tensor **out, int *label,
+                               n2d2_tensor **map)
 {
     *out = NULL;
-    n2d2_tensor *t = NULL;
-    n2d2_status st = sp->db_ops->read(sp->db_state, sp->db, index, &t, NULL);
+    *map = NULL;
+    n2d2_tensor *t = NULL, *pixel = NULL;
+    n2d2_status st = sp->db_ops->read(sp->db_state, sp->db, index, &t,
+                                      sp->want_pixel ? &pixel : NULL);
     if (st != N2D2_OK) {
         n2d2_tensor_release(t);
+        n2d2_tensor_release(pixel);
         n2d2_error_prefix("[database] stimulus %zu '%s'", index,
                           n2d2_database_stimulus_name(sp->db, index));
         return st;
@@ -207,27 +223,51 @@ n2d2_status sp_read_static(n2d2_stimuli *sp, size_t index, n2d2_set set, const s
         n2d2_tensor *r;
         st = n2d2_tensor_reshape(t, 3, dims, &r);
         n2d2_tensor_release(t);
-        if (st != N2D2_OK)
+        if (st != N2D2_OK) {
+            n2d2_tensor_release(pixel);
             return st;
+        }
         t = r;
     }
     if (!t || n2d2_tensor_ndim(t) != 3) {
         n2d2_tensor_release(t);
+        n2d2_tensor_release(pixel);
         return n2d2_error_at(N2D2_ERR_INTERNAL, sp->db_where, 0,
                              "[database]: the driver returned no {C, H, W} tensor for stimulus '%s'",
                              n2d2_database_stimulus_name(sp->db, index));
     }
     *label = n2d2_database_stimulus_label(sp->db, index);
+    if (sp->with_labels) {
+        st = sp_label_map(sp, index, &t, pixel, *label, map);
+        if (st != N2D2_OK) {
+            n2d2_tensor_release(t);
+            n2d2_tensor_release(pixel);
+            n2d2_error_prefix("[database] (%s)", sp->db_where);
+            return st;
+        }
+    }
+    n2d2_tensor_release(pixel);
     n2d2_rng rng;
     item_rng(&rng, sp->seed, 0, index);
     const sp_transform *last = NULL;
-    st = run_chain(sp, chain, 0, &t, label, set, &rng, &last);
+    st = run_chain(sp, chain, 0, &t, *map ? map : NULL, label, set, &rng, &last);
     if (st != N2D2_OK) {
         n2d2_tensor_release(t);
+        n2d2_tensor_release(*map);
+        *map = NULL;
         return st;
     }
     *out = t;
     return N2D2_OK;
+}
+
+n2d2_status sp_read_static(n2d2_stimuli *sp, size_t index, n2d2_set set, const sp_chain *chain,
+                           n2d2_tensor **out, int *label)
+{
+    n2d2_tensor *map = NULL;
+    n2d2_status st = sp_read_static_map(sp, index, set, chain, out, label, &map);
+    n2d2_tensor_release(map);
+    return st;
 }
 
 /* The Channel* chains: each channel gets a copy of the data, runs its
@@ -250,7 +290,8 @@ static n2d2_status run_channels(const n2d2_stimuli *sp, sp_scratch *s, n2d2_tens
         n2d2_status st = copy_into(&s->channels[c], *t);
         int label = 0; /* channel chains do not change the stimulus label */
         for (int otf = 0; otf < 2 && st == N2D2_OK; ++otf)
-            st = run_chain(sp, &sp->channels[c], otf, &s->channels[c], &label, set, rng, last);
+            st = run_chain(sp, &sp->channels[c], otf, &s->channels[c], NULL, &label, set, rng,
+                           last);
         if (st != N2D2_OK)
             return st;
         const size_t *d = n2d2_tensor_dims(s->channels[c]), *d0 = n2d2_tensor_dims(s->channels[0]);
@@ -291,14 +332,15 @@ static n2d2_status run_channels(const n2d2_stimuli *sp, sp_scratch *s, n2d2_tens
 }
 
 /* Everything after the cacheable static chain. */
-static n2d2_status run_rest(const n2d2_stimuli *sp, sp_scratch *s, n2d2_tensor **t, int *label,
-                            n2d2_set set, n2d2_rng *rng, const sp_transform **last)
+static n2d2_status run_rest(const n2d2_stimuli *sp, sp_scratch *s, n2d2_tensor **t,
+                            n2d2_tensor **map, int *label, n2d2_set set, n2d2_rng *rng,
+                            const sp_transform **last)
 {
-    n2d2_status st = run_chain(sp, &sp->global_otf, 1, t, label, set, rng, last);
+    n2d2_status st = run_chain(sp, &sp->global_otf, 1, t, map, label, set, rng, last);
     if (st == N2D2_OK && sp->n_channels)
         st = run_channels(sp, s, t, set, rng, last);
     for (int otf = 0; otf < 2 && st == N2D2_OK; ++otf)
-        st = run_chain(sp, &sp->whole, otf, t, label, set, rng, last);
+        st = run_chain(sp, &sp->whole, otf, t, map, label, set, rng, last);
     return st;
 }
 
@@ -420,9 +462,52 @@ static n2d2_status convert(const n2d2_stimuli *sp, n2d2_set set, n2d2_dtype src_
 
 /* ---- the pipeline ---- */
 
-n2d2_status sp_fetch(n2d2_stimuli *sp, sp_scratch *scratch, size_t index, n2d2_set set,
-                     uint64_t pass, void *dst, int *label)
+/* The whole pipeline with the label map, uncached: the in-memory and
+ * disk caches keep no label maps, so composite stimuli are recomputed at
+ * each fetch (static random draws come from pass 0, so the result is the
+ * same as a cached one). */
+static n2d2_status fetch_composite(n2d2_stimuli *sp, sp_scratch *scratch, size_t index,
+                                   n2d2_set set, uint64_t pass, void *dst, int *label,
+                                   int32_t *map_dst)
 {
+    n2d2_tensor *t = NULL, *map = NULL;
+    n2d2_status st = sp_read_static_map(sp, index, set, &sp->global_static, &t, label, &map);
+    if (st != N2D2_OK)
+        return st;
+    const sp_transform *last = last_static(sp, set);
+    n2d2_rng rng;
+    item_rng(&rng, sp->seed, 0, index);
+    /* Static channel chains and whole-stimulus items draw from pass 0 as
+     * in the cached path; with on-the-fly items everything after the
+     * static global chain draws from this pass. */
+    if (!sp->cache_final)
+        item_rng(&rng, sp->seed, pass, index);
+    st = run_rest(sp, scratch, &t, &map, label, set, &rng, &last);
+    if (st == N2D2_OK)
+        st = check_size(sp, n2d2_tensor_dims(t), index, set, last);
+    if (st == N2D2_OK && (!map || n2d2_tensor_dim(map, 1) != sp->shape.dims[1] ||
+                          n2d2_tensor_dim(map, 2) != sp->shape.dims[2]))
+        st = n2d2_error_at(N2D2_ERR_SHAPE, last ? last->where : sp->db_where, 0,
+                           "[%s]: the pixel-wise label map of stimulus '%s' does not follow the "
+                           "data to %zux%zu (a Channel* chain changed the size?)",
+                           last ? last->section : "database",
+                           n2d2_database_stimulus_name(sp->db, index), sp->shape.dims[1],
+                           sp->shape.dims[2]);
+    if (st == N2D2_OK)
+        st = convert(sp, set, n2d2_tensor_dtype(t), n2d2_tensor_cdata(t), sp->sample_numel, dst);
+    if (st == N2D2_OK && map_dst)
+        memcpy(map_dst, n2d2_tensor_cdata(map), n2d2_tensor_nbytes(map));
+    n2d2_tensor_release(map);
+    n2d2_tensor_release(scratch->data);
+    scratch->data = t;
+    return st;
+}
+
+n2d2_status sp_fetch(n2d2_stimuli *sp, sp_scratch *scratch, size_t index, n2d2_set set,
+                     uint64_t pass, void *dst, int *label, int32_t *map_dst)
+{
+    if (sp->composite)
+        return fetch_composite(sp, scratch, index, set, pass, dst, label, map_dst);
     sp_cache_entry *e = &sp->cache.entries[index];
     const sp_transform *last = NULL;
     n2d2_tensor *t = NULL;
@@ -464,7 +549,7 @@ n2d2_status sp_fetch(n2d2_stimuli *sp, sp_scratch *scratch, size_t index, n2d2_s
         if (sp->cache_final) {
             /* No on-the-fly step: the channel chains are static too and
              * their result is what gets cached. */
-            st = run_rest(sp, scratch, &t, label, set, &rng, &last);
+            st = run_rest(sp, scratch, &t, NULL, label, set, &rng, &last);
             if (st == N2D2_OK)
                 st = check_size(sp, n2d2_tensor_dims(t), index, set, last);
         }
@@ -482,7 +567,7 @@ n2d2_status sp_fetch(n2d2_stimuli *sp, sp_scratch *scratch, size_t index, n2d2_s
     }
     n2d2_rng rng;
     item_rng(&rng, sp->seed, pass, index);
-    st = run_rest(sp, scratch, &t, label, set, &rng, &last);
+    st = run_rest(sp, scratch, &t, NULL, label, set, &rng, &last);
     if (st == N2D2_OK)
         st = check_size(sp, n2d2_tensor_dims(t), index, set, last);
     if (st == N2D2_OK)

@@ -6,6 +6,8 @@
  * stimuli_fetch.c   one stimulus through its pipeline, the cache, the
  *                   conversion into the batch element
  * stimuli_worker.c  the batch worker thread, begin/next
+ * stimuli_labels.c  pixel-wise label maps from label ids, pixel-wise
+ *                   labels and ROIs (CompositeLabel)
  */
 #ifndef N2D2_STIMULI_INTERNAL_H
 #define N2D2_STIMULI_INTERNAL_H
@@ -84,6 +86,7 @@ enum { SLOT_FREE = 0, SLOT_FILLING, SLOT_READY, SLOT_READING };
 
 typedef struct sp_slot {
     void *data;      /* batch x sample, in the provider's dtype */
+    int32_t *maps;   /* batch x H x W label maps (CompositeStimuli=1), else NULL */
     int *labels;
     size_t *indices;
     size_t count;
@@ -109,7 +112,12 @@ typedef struct sp_worker {
     uint64_t next_fill, next_read;
     sp_slot slots[SP_SLOTS];
     sp_scratch scratch;
+    n2d2_tensor *maps_out; /* {batch, 1, H, W} int32: label maps of the last next() */
 } sp_worker;
+
+/* [database] CompositeLabel, in the order of its enum values. */
+enum { SP_COMPOSITE_NONE = 0, SP_COMPOSITE_AUTO, SP_COMPOSITE_DEFAULT, SP_COMPOSITE_DISJOINT,
+       SP_COMPOSITE_COMBINE };
 
 struct n2d2_stimuli {
     n2d2_ini *ini;
@@ -141,6 +149,12 @@ struct n2d2_stimuli {
     size_t n_all_params;
 
     int cache_final; /* no on-the-fly step: the cache holds the final data */
+    int composite;      /* [sp] CompositeStimuli: label maps go with each batch */
+    int composite_mode; /* SP_COMPOSITE_* */
+    int with_labels;    /* stimuli need label processing: composite or ROIs */
+    int want_pixel;     /* ask the driver for pixel-wise labels */
+    int32_t default_label;
+    uint32_t rois_margin;
     int changes_range[N2D2_SET_COUNT];
     int signed_mapping;
     float lut_f[256];
@@ -163,6 +177,14 @@ int sp_section_category(const char *sp_name, const char *section, int *on_the_fl
 /* stimuli_data.c */
 n2d2_status sp_stimuli_data(n2d2_stimuli *sp, n2d2_ini_section *sec);
 
+/* stimuli_labels.c: the label map {1, H, W} int32 of stimulus `index`
+ * (new tensor in *map, NULL when the provider is not composite) from its
+ * label id, the driver's pixel-wise labels `pixel` (may be NULL) and its
+ * ROIs; CompositeLabel=Auto with one ROI on a labelled stimulus crops
+ * *data to that ROI. */
+n2d2_status sp_label_map(const n2d2_stimuli *sp, size_t index, n2d2_tensor **data,
+                         n2d2_tensor *pixel, int label, n2d2_tensor **map);
+
 /* stimuli_fetch.c */
 n2d2_status sp_cache_init(n2d2_stimuli *sp);
 void sp_cache_free(sp_cache *c);
@@ -177,10 +199,16 @@ void sp_disk_store(n2d2_stimuli *sp, size_t index, n2d2_set set, const n2d2_tens
 /* Read stimulus `index` and run the static global chain on it (no cache). */
 n2d2_status sp_read_static(n2d2_stimuli *sp, size_t index, n2d2_set set, const sp_chain *chain,
                            n2d2_tensor **out, int *label);
+/* The same, with the label map moved along (*map NULL when not composite). */
+n2d2_status sp_read_static_map(n2d2_stimuli *sp, size_t index, n2d2_set set,
+                               const sp_chain *chain, n2d2_tensor **out, int *label,
+                               n2d2_tensor **map);
 /* Stimulus `index` of `set` through the whole pipeline into `dst` (one
- * sample in the provider's dtype); pass 0 is reserved for static draws. */
+ * sample in the provider's dtype) and, when composite, its label map into
+ * map_dst (H x W int32; may be NULL otherwise); pass 0 is reserved for
+ * static draws. */
 n2d2_status sp_fetch(n2d2_stimuli *sp, sp_scratch *scratch, size_t index, n2d2_set set,
-                     uint64_t pass, void *dst, int *label);
+                     uint64_t pass, void *dst, int *label, int32_t *map_dst);
 
 /* stimuli_worker.c */
 n2d2_status sp_worker_start(n2d2_stimuli *sp);

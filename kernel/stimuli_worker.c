@@ -21,12 +21,14 @@ static n2d2_status fill_slot(n2d2_stimuli *sp, sp_slot *slot, const size_t *item
                              n2d2_set set, uint64_t pass, uint64_t gen)
 {
     size_t elem = n2d2_dtype_size(sp->dtype) * sp->sample_numel;
+    size_t plane = sp->shape.dims[1] * sp->shape.dims[2];
     for (size_t i = 0; i < count; ++i) {
         if (atomic_load_explicit(&sp->w.gen, memory_order_relaxed) != gen)
             return N2D2_OK;
         int label;
         n2d2_status st = sp_fetch(sp, &sp->w.scratch, items[i], set, pass,
-                                  (char *)slot->data + i * elem, &label);
+                                  (char *)slot->data + i * elem, &label,
+                                  slot->maps ? slot->maps + i * plane : NULL);
         if (st != N2D2_OK)
             return st;
         slot->labels[i] = label;
@@ -37,6 +39,8 @@ static n2d2_status fill_slot(n2d2_stimuli *sp, sp_slot *slot, const size_t *item
     for (size_t i = count; i < sp->batch; ++i) {
         slot->labels[i] = -1;
         slot->indices[i] = (size_t)-1;
+        for (size_t k = 0; slot->maps && k < plane; ++k)
+            slot->maps[i * plane + k] = -1;
     }
     slot->count = count;
     return N2D2_OK;
@@ -105,8 +109,19 @@ n2d2_status sp_worker_start(n2d2_stimuli *sp)
         s->data = aligned_alloc(64, round_up(bytes ? bytes : 1, 64));
         s->labels = calloc(sp->batch, sizeof *s->labels);
         s->indices = calloc(sp->batch, sizeof *s->indices);
-        if (!s->data || !s->labels || !s->indices)
+        if (sp->composite)
+            s->maps = malloc(sp->batch * sp->shape.dims[1] * sp->shape.dims[2] * sizeof *s->maps);
+        if (!s->data || !s->labels || !s->indices || (sp->composite && !s->maps))
             return n2d2_error(N2D2_ERR_NOMEM, "out of memory allocating the batch buffers");
+    }
+    if (sp->composite) {
+        size_t dims[4] = {sp->batch, 1, sp->shape.dims[1], sp->shape.dims[2]};
+        n2d2_status st = n2d2_tensor_new(N2D2_INT32, 4, dims, &w->maps_out);
+        if (st != N2D2_OK)
+            return st;
+        int32_t *m = n2d2_tensor_data(w->maps_out);
+        for (size_t i = 0; i < n2d2_tensor_numel(w->maps_out); ++i)
+            m[i] = -1;
     }
     if (pthread_mutex_init(&w->mu, NULL) != 0)
         return n2d2_error(N2D2_ERR_NOMEM, "cannot create the stimuli worker mutex");
@@ -140,11 +155,14 @@ void sp_worker_stop(n2d2_stimuli *sp)
     for (int i = 0; i < SP_SLOTS; ++i) {
         free(w->slots[i].data);
         free(w->slots[i].labels);
+        free(w->slots[i].maps);
         free(w->slots[i].indices);
         free(w->slots[i].message);
     }
     free(w->order);
     sp_scratch_free(&w->scratch);
+    n2d2_tensor_release(w->maps_out);
+    w->maps_out = NULL;
     memset(w->slots, 0, sizeof w->slots);
     w->order = NULL;
 }
@@ -284,6 +302,8 @@ n2d2_status n2d2_stimuli_next(n2d2_stimuli *sp, n2d2_tensor *input, int *labels,
         memcpy(labels, s->labels, sp->batch * sizeof *labels);
     if (indices)
         memcpy(indices, s->indices, sp->batch * sizeof *indices);
+    if (s->maps)
+        memcpy(n2d2_tensor_data(w->maps_out), s->maps, n2d2_tensor_nbytes(w->maps_out));
     *count = s->count;
 
     pthread_mutex_lock(&w->mu);
@@ -293,4 +313,9 @@ n2d2_status n2d2_stimuli_next(n2d2_stimuli *sp, n2d2_tensor *input, int *labels,
     pthread_cond_broadcast(&w->cv);
     pthread_mutex_unlock(&w->mu);
     return N2D2_OK;
+}
+
+const n2d2_tensor *n2d2_stimuli_label_maps(const n2d2_stimuli *sp)
+{
+    return sp ? sp->w.maps_out : NULL;
 }

@@ -46,6 +46,24 @@ static n2d2_status save_cell(const n2d2_cell *cell, const char *path)
     return ok ? N2D2_OK : n2d2_error(N2D2_ERR_IO, "%s: write failed: %s", path, strerror(errno));
 }
 
+/* `<dir>/<cell><ext>`, with '/' and '%' of the cell name written %2F and
+ * %25 (imported ONNX layers are named like "/conv1/Conv_output_0").
+ * Returns 0 when the path does not fit. */
+static int cell_file(char *path, size_t size, const char *dir, const char *cell, const char *ext)
+{
+    size_t used = (size_t)snprintf(path, size, "%s/", dir);
+    for (const char *c = cell; *c && used < size; ++c) {
+        if (*c == '/' || *c == '%')
+            used += (size_t)snprintf(path + used, size - used, "%%%02X", (unsigned char)*c);
+        else
+            path[used++] = *c;
+    }
+    if (used >= size)
+        return 0;
+    path[used] = '\0';
+    return (size_t)snprintf(path + used, size - used, "%s", ext) < size - used;
+}
+
 static n2d2_status remove_tree(const char *dir)
 {
     DIR *d = opendir(dir);
@@ -142,12 +160,12 @@ static n2d2_status save_set(const n2d2_graph *g, const char *dir, int with_state
     for (size_t c = 0; st == N2D2_OK && c < g->n_cells; ++c) {
         if (g->cells[c]->n_learnables == 0)
             continue;
-        if (snprintf(path, sizeof path, "%s/%s.n2d2w", fresh, g->cells[c]->name) >= (int)sizeof path)
+        if (!cell_file(path, sizeof path, fresh, g->cells[c]->name, ".n2d2w"))
             st = n2d2_error(N2D2_ERR_INVAL, "%s: path too long", fresh);
         else
             st = save_cell(g->cells[c], path);
         if (st == N2D2_OK && with_state) {
-            if (snprintf(path, sizeof path, "%s/%s.solver", fresh, g->cells[c]->name) >= (int)sizeof path)
+            if (!cell_file(path, sizeof path, fresh, g->cells[c]->name, ".solver"))
                 st = n2d2_error(N2D2_ERR_INVAL, "%s: path too long", fresh);
             else
                 st = save_solvers(g->cells[c], path);
@@ -300,7 +318,7 @@ n2d2_status n2d2_graph_load(n2d2_graph *g, const char *dir, int ignore_missing)
         n2d2_cell *cell = g->cells[c];
         if (cell->n_learnables == 0)
             continue;
-        if (snprintf(path, sizeof path, "%s/%s.n2d2w", dir, cell->name) >= (int)sizeof path)
+        if (!cell_file(path, sizeof path, dir, cell->name, ".n2d2w"))
             return n2d2_error(N2D2_ERR_INVAL, "%s: path too long", dir);
         if (access(path, F_OK) != 0) {
             if (!ignore_missing)
@@ -430,7 +448,7 @@ n2d2_status n2d2_graph_load_state(n2d2_graph *g, const char *dir, char **note)
     if (st == N2D2_OK)
         st = load_rngs(g, dir);
     for (size_t c = 0; st == N2D2_OK && c < g->n_cells; ++c) {
-        if (snprintf(path, sizeof path, "%s/%s.solver", dir, g->cells[c]->name) >= (int)sizeof path)
+        if (!cell_file(path, sizeof path, dir, g->cells[c]->name, ".solver"))
             st = n2d2_error(N2D2_ERR_INVAL, "%s: path too long", dir);
         else
             st = load_solvers(g->cells[c], path);

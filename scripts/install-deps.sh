@@ -11,7 +11,7 @@ packages=(
   dataset-fashion-mnist
   protobuf-c-compiler libprotobuf-c-dev libonnx-dev
   libopencv-dev
-  python3-numpy python3-onnx
+  python3-numpy python3-onnx python3-torch python3-torchvision
 )
 
 missing=()

@@ -8,6 +8,8 @@
 #include <time.h>
 
 #include "n2d2/n2d2.h"
+#include "datatools.h"
+#include "export.h"
 #include "inspect.h"
 #include "options.h"
 #include "session.h"
@@ -98,11 +100,31 @@ static n2d2_status load_initial_weights(const run_options *opt, run_session *s, 
     return N2D2_OK;
 }
 
+/* -fuse, right before testing (after every weight load): BatchNorms the
+ * targets read stay. */
+static n2d2_status fuse_for_test(const run_options *opt, run_session *s)
+{
+    if (!opt->fuse)
+        return N2D2_OK;
+    n2d2_cell **keep = calloc(s->n_targets ? s->n_targets : 1, sizeof *keep);
+    if (!keep)
+        return n2d2_error(N2D2_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < s->n_targets; ++i)
+        keep[i] = s->targets[i].cell;
+    size_t fused = 0;
+    n2d2_status st = n2d2_graph_fuse_batchnorm(s->graph, keep, s->n_targets, &fused);
+    free(keep);
+    if (st == N2D2_OK)
+        printf("-fuse: %zu BatchNorm cell%s folded into the preceding Conv/Fc\n", fused,
+               fused == 1 ? "" : "s");
+    return st;
+}
+
 static int run_session_modes(const run_options *opt, n2d2_ini *ini, n2d2_registry *reg,
                              n2d2_graph *graph, uint64_t seed)
 {
     int learning = opt->learn_given || opt->learn_epoch > 0;
-    if (!learning && !opt->test) {
+    if (!learning && !opt->test && !datatools_wanted(opt)) {
         fprintf(stderr, "error: nothing to do: give -learn N, -learn-epoch N or -test "
                         "(or --dry-run, --expand; see --help)\n");
         return EXIT_USAGE;
@@ -111,6 +133,8 @@ static int run_session_modes(const run_options *opt, n2d2_ini *ini, n2d2_registr
     run_session s;
     n2d2_status st = session_open(&s, opt, ini, reg, graph, seed);
     if (st == N2D2_OK)
+        st = datatools_run(&s); /* frames/, -pre-samples, -log-db-stats */
+    if (st == N2D2_OK && (learning || opt->test))
         st = load_initial_weights(opt, &s, learning);
     if (st == N2D2_OK && learning)
         st = session_learn(&s);
@@ -121,9 +145,13 @@ static int run_session_modes(const run_options *opt, n2d2_ini *ini, n2d2_registr
             st = n2d2_graph_load(graph, best, 0);
         }
         if (st == N2D2_OK)
+            st = fuse_for_test(opt, &s);
+        if (st == N2D2_OK)
             st = session_test(&s);
     } else if (st == N2D2_OK && opt->test) {
-        st = session_test(&s);
+        st = fuse_for_test(opt, &s);
+        if (st == N2D2_OK)
+            st = session_test(&s);
     }
     int rc = st == N2D2_OK ? EXIT_OK : fail(NULL);
     session_close(&s);
@@ -148,8 +176,29 @@ static int check_gradients(n2d2_graph *graph)
     return EXIT_OK;
 }
 
+/* -export TYPE, then -test when asked (N2D2 exits after exporting). */
+static int export_model(const run_options *opt, n2d2_ini *ini, n2d2_registry *reg,
+                        n2d2_graph *graph, uint64_t seed)
+{
+    if (opt->learn_given || opt->learn_epoch > 0) {
+        fprintf(stderr, "error: -export writes the network and exits: learn first, then export "
+                        "with -w DIR\n");
+        return EXIT_USAGE;
+    }
+    if (opt->fuse) {
+        fprintf(stderr, "error: -fuse with -export is not implemented yet (the exporter reads the "
+                        "BatchNorm cells as they are)\n");
+        return EXIT_ERROR;
+    }
+    if (n2d2_graph_check_unused(graph) != N2D2_OK || run_export(opt, reg, graph) != N2D2_OK)
+        return fail(NULL);
+    return opt->test ? run_session_modes(opt, ini, reg, graph, seed) : EXIT_OK;
+}
+
 static int run_model(const run_options *opt, n2d2_registry *reg)
 {
+    if (opt->export_type && run_export_check(opt, reg) != N2D2_OK)
+        return fail(NULL);
     n2d2_ini *ini = NULL;
     if (n2d2_ini_load(opt->ini_path, &ini) != N2D2_OK)
         return fail(NULL);
@@ -172,12 +221,23 @@ static int run_model(const run_options *opt, n2d2_registry *reg)
     if (n2d2_graph_build(ini, reg, &gopt, &graph) != N2D2_OK) {
         rc = fail(NULL);
     } else if (opt->dry_run) {
-        if (n2d2_graph_check_unused(graph) != N2D2_OK)
+        size_t fused = 0;
+        if (n2d2_graph_check_unused(graph) != N2D2_OK ||
+            (opt->fuse && n2d2_graph_fuse_batchnorm(graph, NULL, 0, &fused) != N2D2_OK))
             rc = fail(NULL);
-        else
+        else {
+            if (opt->fuse) /* the network as it is tested with -fuse */
+                printf("-fuse: %zu BatchNorm cell%s folded into the preceding Conv/Fc\n", fused,
+                       fused == 1 ? "" : "s");
             inspect_dry_run(graph);
+        }
+    } else if (opt->check && opt->fuse) {
+        fprintf(stderr, "error: -fuse applies to -test and --dry-run, not to -check\n");
+        rc = EXIT_USAGE;
     } else if (opt->check) {
         rc = check_gradients(graph);
+    } else if (opt->export_type) {
+        rc = export_model(opt, ini, reg, graph, gopt.seed);
     } else {
         rc = run_session_modes(opt, ini, reg, graph, gopt.seed);
     }
@@ -205,6 +265,10 @@ int main(int argc, char **argv)
     if (opt.unimplemented && !opt.dry_run && !opt.expand) {
         fprintf(stderr, "error: option %s is not implemented yet\n", opt.unimplemented);
         return EXIT_ERROR;
+    }
+    if (opt.nbbits_given && !opt.export_type) {
+        fprintf(stderr, "error: -nbbits applies to -export\n");
+        return EXIT_USAGE;
     }
     if (!opt.ini_path && !opt.list_plugins && !opt.describe_type) {
         fprintf(stderr, "error: no model file given; usage: %s <model.ini> [options] (see --help)\n",

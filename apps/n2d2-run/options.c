@@ -37,8 +37,8 @@ static const option_spec option_table[] = {
     {"-w", ARG_TEXT, 1, "load weights from a folder (/dev/null: none)"},
     {"-w-ignore", ARG_NONE, 1, "weights missing from -w keep their filler values"},
     {"-l", ARG_TEXT, 1, "resume from a saved state"},
-    {"-export", ARG_TEXT, 0, "generate an export (CPP, C, ONNX...)"},
-    {"-nbbits", ARG_INT, 0, "bits of weights and signals for exports"},
+    {"-export", ARG_TEXT, 1, "generate an export (ONNX; CPP, C...: not implemented yet)"},
+    {"-nbbits", ARG_INT, 1, "bits of weights and signals for exports (-32: float32)"},
     {"-calib", ARG_INT, 0, "stimuli used for calibration (-1: all)"},
     {"-calib-reload", ARG_NONE, 0, "reuse an earlier calibration"},
     {"-calib-passes", ARG_UINT, 0, "legacy KL passes"},
@@ -51,7 +51,7 @@ static const option_spec option_table[] = {
     {"-no-unsigned", ARG_NONE, 0, "no unsigned types in integer exports"},
     {"-db-export", ARG_INT, 0, "test stimuli exported with the export"},
     {"-export-parameters", ARG_TEXT, 0, "export parameters file"},
-    {"-fuse", ARG_NONE, 0, "fuse BatchNorm into Conv/Fc"},
+    {"-fuse", ARG_NONE, 1, "fold BatchNorm into the Conv/Fc before it for testing"},
     {"-qat-sat", ARG_NONE, 0, "fuse a SAT-trained network"},
     {"-testQAT", ARG_NONE, 0, "QAT test"},
     {"-c-round-mode", ARG_TEXT, 0, "rounding of clip values"},
@@ -63,8 +63,8 @@ static const option_spec option_table[] = {
     {"-multidev", ARG_TEXT, 0, "CUDA devices"},
     {"-dynamic-allocation", ARG_NONE, 0, "drop slow devices"},
     {"-bench", ARG_NONE, 1, "benchmark learning speed"},
-    {"-pre-samples", ARG_INT, 0, "write pre-processed samples"},
-    {"-log-db-stats", ARG_NONE, 0, "write database statistics"},
+    {"-pre-samples", ARG_INT, 1, "write 100 pre-processed samples of learn stimulus N"},
+    {"-log-db-stats", ARG_NONE, 1, "write database statistics (dbstats/)"},
     {"-log-json", ARG_NONE, 0, "write JSON annotations"},
     {"-log-kernels", ARG_NONE, 0, "log kernels after learning"},
     {"-log-outputs", ARG_UINT, 0, "log layer outputs of a stimulus"},
@@ -198,6 +198,14 @@ static void apply(run_options *opt, const option_spec *spec, const char *value)
     else if (strcmp(n, "-l") == 0) opt->resume_dir = value;
     else if (strcmp(n, "-bench") == 0) opt->bench = 1;
     else if (strcmp(n, "-check") == 0) opt->check = 1;
+    else if (strcmp(n, "-fuse") == 0) opt->fuse = 1;
+    else if (strcmp(n, "-export") == 0) opt->export_type = value;
+    else if (strcmp(n, "-pre-samples") == 0) opt->pre_samples = v;
+    else if (strcmp(n, "-log-db-stats") == 0) opt->log_db_stats = 1;
+    else if (strcmp(n, "-nbbits") == 0) {
+        opt->nbbits = (int)v;
+        opt->nbbits_given = 1;
+    }
     else if (!spec->implemented && !opt->unimplemented)
         opt->unimplemented = spec->name;
 }
@@ -209,6 +217,7 @@ int run_options_parse(int argc, char **argv, run_options *opt)
     opt->log_epoch = 1;
     opt->report = 100;
     opt->valid_metric = "Sensitivity";
+    opt->pre_samples = -1;
     for (int i = 1; i < argc; ++i) {
         const char *arg = argv[i];
         if (arg[0] != '-' || arg[1] == '\0') {

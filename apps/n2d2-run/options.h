@@ -19,9 +19,14 @@ typedef struct run_options {
     /* run modes (N2D2 names) */
     uint64_t learn, learn_epoch, log, log_epoch, report, nb_test, stop_valid;
     int learn_given, log_given, log_epoch_given, test, w_ignore, bench, check;
+    int fuse; /* -fuse: BatchNorm folded into Conv/Fc before testing */
+    const char *export_type; /* -export TYPE */
+    int nbbits, nbbits_given; /* -nbbits */
     const char *valid_metric;
     const char *weights_dir; /* -w */
     const char *resume_dir;  /* -l */
+    int64_t pre_samples;     /* -pre-samples N (-1: off) */
+    int log_db_stats;        /* -log-db-stats */
     /* N2D2 options given that no plugin implements yet (first one). */
     const char *unimplemented;
 } run_options;

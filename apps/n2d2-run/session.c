@@ -137,6 +137,7 @@ static n2d2_status add_target(run_session *s, n2d2_ini_section *sec, const char 
     ctx.database = n2d2_stimuli_database(s->stimuli);
     ctx.where = n2d2_ini_section_where(sec);
     ctx.ini_dir = ini_dir;
+    ctx.stimuli = s->stimuli;
     st = t->ops->create(t->params, &ctx, &t->state);
     if (st != N2D2_OK)
         return st;
@@ -193,6 +194,8 @@ n2d2_status session_open(run_session *s, const run_options *opt, n2d2_ini *ini,
                              "[%s] BatchSize=0 (variable-size inputs) is not implemented yet",
                              n2d2_graph_input_section(graph));
     n2d2_status st = open_run_dir(s);
+    if (st == N2D2_OK) /* where StimuliData MeanData writes its files */
+        st = n2d2_ini_set_generated(ini, n2d2_graph_input_section(graph), "_RunDir", s->run_dir);
     if (st == N2D2_OK)
         st = n2d2_stimuli_new(ini, reg, n2d2_graph_input_section(graph), n2d2_graph_input_shape(graph),
                               n2d2_graph_default_dtype(graph), s->batch, seed, &s->stimuli);

@@ -129,6 +129,26 @@ n2d2_status n2d2_tgt_write_mapping_log(FILE *f, const void *report_data);
 /* "learning", "validation", "test", "unpartitioned": N2D2's file names. */
 const char *n2d2_tgt_set_file_name(n2d2_set set);
 
+/* ---- pixel-wise labels (target_pixel.c) ---- */
+
+typedef struct n2d2_tgt_pixel_params {
+    size_t c, hw;              /* output channels, pixels per channel */
+    double target_value, default_value, threshold;
+    unsigned top_n;
+    int cross_entropy;
+} n2d2_tgt_pixel_params;
+
+/* Classes of the h x w output pixels from an lh x lw label map, resized
+ * by nearest neighbour; -1 (N2D2_TGT_IGNORE) for ignored pixels. */
+n2d2_status n2d2_tgt_pixel_classes(const n2d2_tgt_mapping *m, const int32_t *map, size_t lh,
+                                   size_t lw, size_t h, size_t w, const char *section, int *cls);
+/* One item, y and g {C, hw}: per pixel target, gradient (0 for ignored
+ * pixels), loss (returned, summed over the pixels) and statistics;
+ * *valid = pixels counted. */
+double n2d2_tgt_pixel_item(const n2d2_tgt_pixel_params *p, const double *y, const int *cls,
+                           double *g, n2d2_tgt_confusion *cm, uint64_t *topn_ok,
+                           uint64_t *counted, size_t *valid);
+
 /* ---- the ops of Target / TargetScore (target_score.c) ---- */
 
 extern const n2d2_target_ops n2d2_tgt_score_ops;

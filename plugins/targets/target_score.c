@@ -3,7 +3,10 @@
  * gradient is output - target (d of 0.5*||y - t||^2, and the cross-entropy
  * gradient when a *WithLoss activation passes it through), zero for padding
  * and ignored items; the estimated class (argmax, or the threshold for a
- * single output) fills the confusion matrix of the set. */
+ * single output) fills the confusion matrix of the set.
+ * With pixel-wise labels ([sp] CompositeStimuli=1) and an output of more
+ * than one pixel, each pixel gets its own class from the label map
+ * (target_pixel.c). */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stddef.h>
@@ -31,6 +34,9 @@ typedef struct target {
     int loss_kind;
     n2d2_tgt_mapping map;
     set_stats stats[N2D2_SET_COUNT];
+    const n2d2_stimuli *stimuli; /* label maps, or NULL */
+    size_t h, w;                 /* output pixels */
+    int *pcls;                   /* [hw] classes of one item's pixels */
     /* scratch, grown on demand */
     int *cls;
     size_t cls_cap;
@@ -55,6 +61,7 @@ static void target_destroy(void *state)
     for (int s = 0; s < N2D2_SET_COUNT; ++s)
         n2d2_tgt_confusion_free(&t->stats[s].cm);
     free(t->cls);
+    free(t->pcls);
     free(t->y);
     free(t->g);
     free(t->section);
@@ -155,6 +162,9 @@ static n2d2_status target_create(const n2d2_params *p, const n2d2_target_context
     t->c = shape->dims[0];
     t->per_item = n2d2_shape_numel(shape);
     t->hw = t->per_item / t->c;
+    t->h = shape->ndim >= 2 ? shape->dims[1] : 1;
+    t->w = shape->ndim >= 3 ? shape->dims[2] : 1;
+    t->stimuli = ctx->stimuli;
     t->target_value = n2d2_params_float(p, "TargetValue");
     t->default_value = n2d2_params_float(p, "DefaultValue");
     t->binary_threshold = n2d2_params_float(p, "BinaryThreshold");
@@ -163,7 +173,8 @@ static n2d2_status target_create(const n2d2_params *p, const n2d2_target_context
     t->section = dup_str(section);
     t->y = malloc(t->per_item * sizeof *t->y);
     t->g = malloc(t->per_item * sizeof *t->g);
-    if (!t->section || !t->y || !t->g) {
+    t->pcls = malloc(t->hw * sizeof *t->pcls);
+    if (!t->section || !t->y || !t->g || !t->pcls) {
         target_destroy(t);
         return n2d2_error(N2D2_ERR_NOMEM, "out of memory");
     }
@@ -324,6 +335,50 @@ static n2d2_status check_tensor(const target *t, const n2d2_tensor *x, const cha
     return N2D2_OK;
 }
 
+/* The pixel-wise path: one sample per output pixel. */
+static n2d2_status process_pixels(target *t, const n2d2_tensor *output, const n2d2_tensor *maps,
+                                  size_t count, n2d2_tensor *grad, n2d2_set set, double *loss)
+{
+    size_t batch = n2d2_tensor_dim(output, 0);
+    if (n2d2_tensor_ndim(maps) != 4 || n2d2_tensor_dim(maps, 0) != batch ||
+        n2d2_tensor_dim(maps, 1) != 1 || n2d2_tensor_dtype(maps) != N2D2_INT32)
+        return n2d2_error(N2D2_ERR_SHAPE, "%s: the label maps are not {%zu, 1, H, W} Int32",
+                          t->section, batch);
+    size_t lh = n2d2_tensor_dim(maps, 2), lw = n2d2_tensor_dim(maps, 3);
+    const int32_t *m = n2d2_tensor_cdata(maps);
+    n2d2_tgt_pixel_params p = {t->c, t->hw, t->target_value, t->default_value,
+                               t->binary_threshold, t->top_n, t->loss_kind == LOSS_CROSS_ENTROPY};
+    set_stats *stats = &t->stats[set];
+    /* Every label first: an error leaves statistics and gradient alone. */
+    for (size_t i = 0; i < count; ++i) {
+        n2d2_status st = n2d2_tgt_pixel_classes(&t->map, m + i * lh * lw, lh, lw, t->h, t->w,
+                                                t->section, t->pcls);
+        if (st != N2D2_OK)
+            return n2d2_error_prefix("item %zu of the batch", i);
+    }
+    double sum = 0.0;
+    size_t valid_items = 0;
+    for (size_t i = 0; i < batch; ++i) {
+        size_t off = i * t->per_item, valid = 0;
+        if (i < count) {
+            n2d2_tgt_pixel_classes(&t->map, m + i * lh * lw, lh, lw, t->h, t->w, t->section,
+                                   t->pcls);
+            load(output, off, t->per_item, t->y);
+            sum += n2d2_tgt_pixel_item(&p, t->y, t->pcls, t->g, &stats->cm, &stats->topn_ok,
+                                       &stats->counted, &valid);
+        }
+        if (valid)
+            ++valid_items;
+        if (grad && valid)
+            store(grad, off, t->per_item, t->g);
+        else if (grad)
+            store_zero(grad, off, t->per_item);
+    }
+    if (loss)
+        *loss = valid_items ? sum / (double)valid_items : 0.0;
+    return N2D2_OK;
+}
+
 static n2d2_status target_process(void *state, const n2d2_tensor *output, const int *labels,
                                   size_t count, n2d2_tensor *grad, n2d2_set set, double *loss)
 {
@@ -348,6 +403,9 @@ static n2d2_status target_process(void *state, const n2d2_tensor *output, const 
         if ((st = check_tensor(t, grad, "the gradient")) != N2D2_OK)
             return st;
     }
+    const n2d2_tensor *maps = t->stimuli ? n2d2_stimuli_label_maps(t->stimuli) : NULL;
+    if (maps && t->hw > 1)
+        return process_pixels(t, output, maps, count, grad, set, loss);
     if (batch > t->cls_cap) {
         int *c = realloc(t->cls, batch * sizeof *c);
         if (!c)

@@ -1,7 +1,8 @@
 /* Conv (model Frame): hand-computed forward/backward on tiny tensors,
  * geometry variants against a direct reference, every Mapping form,
  * finite-difference gradients in Float64, Float32/Float64 agreement,
- * fillers, dry-run counts and bad configurations. */
+ * fillers, dry-run counts, the direct depthwise path, weights and biases
+ * sharing, and bad configurations. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -259,6 +260,108 @@ START_TEST(grouped_mappings)
 }
 END_TEST
 
+/* Depthwise convolutions (one input channel per group) take a direct
+ * forward path: strides, padding, dilation and several outputs per channel
+ * against the reference, with gradients. */
+START_TEST(depthwise_fast_path_geometries)
+{
+    /* MobileNet's downsampling: stride 2, padding 1 */
+    geom a = {4, 6, 7, 4, 3, 3, 2, 2, 1, 1, 1, 1, 3, 4};
+    check_groups_on("KernelSize=3\nPadding=1\nStride=2\nNbOutputs=4\nMapping.ChannelsPerGroup=1", 4,
+                    4, 4, 6, 7, &a);
+    /* dilation 2, padding 2, two outputs per channel */
+    geom b = {3, 5, 6, 6, 3, 3, 1, 1, 2, 2, 2, 2, 5, 6};
+    check_groups_on("KernelSize=3\nPadding=2\nDilation=2\nNbOutputs=6\nMapping.NbGroups=3", 3, 6, 3,
+                    5, 6, &b);
+    /* no padding, stride 3 */
+    geom c = {2, 7, 7, 2, 3, 3, 3, 3, 0, 0, 1, 1, 2, 2};
+    check_groups_on("KernelSize=3\nStride=3\nNbOutputs=2\nMapping.NbGroups=2", 2, 2, 2, 7, 7, &c);
+    /* parameters: 9 per channel and the biases, no masked weights */
+    n2d2_graph *g = conv_graph("KernelSize=3\nPadding=1\nNbOutputs=8\nMapping.ChannelsPerGroup=1",
+                               "SizeX=5\nSizeY=5\nNbChannels=8", 1);
+    ck_assert_uint_eq(n2d2_graph_cell_param_total(g, 0), 8 * 9 + 8);
+    ck_assert_uint_eq(n2d2_graph_cell_macs(g, 0), 8 * 9 * 25);
+    kit_free(g);
+}
+END_TEST
+
+/* WeightsSharing / BiasesSharing (manual 22.7): [b] computes with [a]'s
+ * tensors, which stay one tensor through learning. */
+static const char *const shared_net =
+    "DefaultDataType=Float64\n[sp]\nSizeX=5\nSizeY=4\nNbChannels=3\n"
+    "[a]\nInput=sp\nType=Conv\nKernelSize=3\nPadding=1\nNbOutputs=4\n"
+    "[b]\nInput=sp\nType=Conv\nKernelSize=3\nPadding=1\nNbOutputs=4\nWeightsSharing=a\n"
+    "BiasesSharing=a\n"
+    "[c]\nInput=sp\nType=Conv\nKernelSize=3\nPadding=1\nNbOutputs=4\nWeightsSharing=a\n";
+
+START_TEST(weights_and_biases_sharing)
+{
+    n2d2_graph *g = kit_build_ok(shared_net);
+    n2d2_tensor *wa = kit_param(g, "a", "weights", 0), *wb = kit_param(g, "b", "weights", 0);
+    ck_assert(n2d2_tensor_shares_storage(wa, wb));
+    ck_assert(n2d2_tensor_shares_storage(kit_param(g, "a", "biases", 0), kit_param(g, "b", "biases", 0)));
+    ck_assert(n2d2_tensor_shares_storage(wa, kit_param(g, "c", "weights", 0)));
+    /* c keeps its own biases */
+    ck_assert(!n2d2_tensor_shares_storage(kit_param(g, "a", "biases", 0), kit_param(g, "c", "biases", 0)));
+    /* borrowed tensors are not counted again */
+    ck_assert_uint_eq(n2d2_graph_cell_param_total(g, 0), 4 * 3 * 9 + 4);
+    ck_assert_uint_eq(n2d2_graph_cell_param_total(g, 1), 0);
+    ck_assert_uint_eq(n2d2_graph_cell_param_total(g, 2), 4);
+    kit_set_random(kit_param(g, "a", "biases", 0), 8, -1, 1);
+    ck_assert_int_eq(n2d2_graph_allocate(g, 2, 1), N2D2_OK);
+    for (int step = 0; step < 2; ++step) {
+        kit_set_random(n2d2_graph_input(g), 3 + (unsigned)step, -1, 1);
+        ck_assert_int_eq(n2d2_graph_forward(g, 1), N2D2_OK);
+        const n2d2_tensor *ya = n2d2_graph_cell_output(g, 0), *yb = n2d2_graph_cell_output(g, 1);
+        for (size_t i = 0; i < n2d2_tensor_numel(ya); ++i)
+            ck_assert(n2d2_tensor_get(ya, i) == n2d2_tensor_get(yb, i));
+        /* a learning step through b (and a) moves the one shared tensor */
+        for (size_t o = 0; o < n2d2_graph_output_count(g); ++o)
+            kit_set_random(n2d2_graph_output_grad(g, o), 11, -1, 1);
+        double before = n2d2_tensor_get(wa, 0);
+        ck_assert_int_eq(n2d2_graph_backward(g), N2D2_OK);
+        ck_assert_int_eq(n2d2_graph_update(g), N2D2_OK);
+        ck_assert(n2d2_tensor_get(wa, 0) != before);
+        ck_assert(n2d2_tensor_shares_storage(wa, kit_param(g, "b", "weights", 0)));
+    }
+    kit_free(g);
+}
+END_TEST
+
+START_TEST(sharing_errors_name_both_cells)
+{
+    const char *head = "DefaultDataType=Float64\n[sp]\nSizeX=5\nSizeY=4\nNbChannels=3\n"
+                       "[a]\nInput=sp\nType=Conv\nKernelSize=3\nNbOutputs=4\nNoBias=1\n";
+    char text[1024];
+    /* other output count: both cells and both shapes */
+    snprintf(text, sizeof text, "%s[b]\nInput=sp\nType=Conv\nKernelSize=3\nNbOutputs=5\n"
+             "WeightsSharing=a\n", head);
+    kit_expect_error(text, N2D2_ERR_SHAPE, "net.ini:17: WeightsSharing: the weights of [a] are "
+                                           "Float64 4x3x3x3 but [b] needs Float64 5x3x3x3");
+    /* other kernel */
+    snprintf(text, sizeof text, "%s[b]\nInput=sp\nType=Conv\nKernelSize=2\nNbOutputs=4\n"
+             "WeightsSharing=a\n", head);
+    kit_expect_error(text, N2D2_ERR_SHAPE, "4x3x3x3 but [b] needs Float64 4x3x2x2");
+    /* a typo, a later cell, itself, a cell without biases */
+    snprintf(text, sizeof text, "%s[b]\nInput=sp\nType=Conv\nKernelSize=3\nNbOutputs=4\n"
+             "WeightsSharing=aa\n", head);
+    kit_expect_error(text, N2D2_ERR_NOT_FOUND, "WeightsSharing=aa: no such cell (did you mean a");
+    kit_expect_error("[sp]\nSizeX=4\nSizeY=4\n"
+                     "[b]\nInput=sp\nType=Conv\nKernelSize=3\nNbOutputs=1\nWeightsSharing=a\n"
+                     "[a]\nInput=b\nType=Conv\nKernelSize=1\nNbOutputs=1\n",
+                     N2D2_ERR_INVAL, "WeightsSharing=a: [a] (net.ini:10) comes after [b]");
+    kit_expect_error("[sp]\nSizeX=4\nSizeY=4\n"
+                     "[b]\nInput=sp\nType=Conv\nKernelSize=3\nNbOutputs=1\nWeightsSharing=b\n",
+                     N2D2_ERR_INVAL, "cannot share with itself");
+    snprintf(text, sizeof text, "%s[b]\nInput=sp\nType=Conv\nKernelSize=3\nNbOutputs=4\n"
+             "BiasesSharing=a\n", head);
+    kit_expect_error(text, N2D2_ERR_NOT_FOUND, "BiasesSharing=a: [a] (Conv) has no biases to share");
+    snprintf(text, sizeof text, "%s[b]\nInput=sp\nType=Conv\nKernelSize=3\nNbOutputs=4\n"
+             "NoBias=1\nBiasesSharing=a\n", head);
+    kit_expect_error(text, N2D2_ERR_INVAL, "BiasesSharing: contradicts NoBias=1");
+}
+END_TEST
+
 static const char *lenet_matrix =
     "Mapping(sp)=\\\n"
     "1 0 0 0 1 1 1 0 0 1 1 1 1 0 1 1 \\\n"
@@ -301,6 +404,8 @@ START_TEST(explicit_mapping_matrix_masks_weights)
     ck_assert_uint_eq(zeros, (96 - 60) * 9);
     /* 60 links of 9 taps over a 3x3 output */
     ck_assert_uint_eq(n2d2_graph_cell_macs(g, 0), 60 * 9 * 9);
+    /* parameters: the connected kernels and the biases, not the zeros */
+    ck_assert_uint_eq(n2d2_graph_cell_param_total(g, 0), 60 * 9 + 16);
     /* writing into a disconnected weight does not connect it */
     n2d2_tensor_set(w, 3 * 6 * 9, 5.0); /* output 3, channel 0: not linked */
     ck_assert_int_eq(lenet_link(0, 3), 0);
@@ -605,14 +710,18 @@ START_TEST(bad_configurations)
     conv_error("KernelSize=2\nKernelHeight=2\nNbOutputs=1", N2D2_ERR_INVAL, "cannot be combined with KernelSize");
     conv_error("KernelSize=2\nNbOutputs=1\nStride=1\nStrideX=2", N2D2_ERR_INVAL, "cannot be combined");
     conv_error("KernelSize=2\nNbOutputs=1\nPaddingDims=1 1\nPaddingY=1", N2D2_ERR_INVAL, "cannot be combined");
-    conv_error("KernelDims=2 2 2\nNbOutputs=1", N2D2_ERR_NOT_IMPLEMENTED, "not implemented yet");
+    /* 3-D windows need {C, D, H, W} inputs (test_conv3d.c) */
+    conv_error("KernelDims=2 2 2\nNbOutputs=1", N2D2_ERR_SHAPE,
+               "net.ini:8: KernelDims: a depth (3-D) value for the 2-D input 2x3x3 of [sp]");
+    conv_error("KernelDims=2 2 2 2\nNbOutputs=1", N2D2_ERR_NOT_IMPLEMENTED, "not implemented yet");
     conv_error("KernelDims=2 0\nNbOutputs=1", N2D2_ERR_RANGE, "KernelDims");
-    conv_error("KernelSize=2\nKernelDepth=2\nNbOutputs=1", N2D2_ERR_NOT_IMPLEMENTED, "3-D");
+    conv_error("KernelSize=2\nKernelDepth=2\nNbOutputs=1", N2D2_ERR_SHAPE, "KernelDepth: a depth (3-D)");
+    conv_error("KernelSize=2\nStrideZ=2\nNbOutputs=1", N2D2_ERR_SHAPE, "StrideZ: a depth (3-D)");
     conv_error("NbOutputs=1", N2D2_ERR_NOT_FOUND, "missing window size");
     conv_error("KernelWidth=2\nNbOutputs=1", N2D2_ERR_NOT_FOUND, "KernelHeight is missing");
     conv_error("KernelSize=2\nNbOutputs=1\nThreshold=1.0", N2D2_ERR_UNSUPPORTED, "Spike models only");
-    conv_error("KernelSize=2\nNbOutputs=1\nWeightsSharing=other", N2D2_ERR_NOT_IMPLEMENTED,
-               "not implemented yet");
+    conv_error("KernelSize=2\nNbOutputs=1\nWeightsSharing=other", N2D2_ERR_NOT_FOUND,
+               "net.ini:5: [conv] (Conv): WeightsSharing=other: no such cell");
     conv_error("KernelSize=2\nNbOutputs=1\nWeightsExportFormat=HWCO", N2D2_ERR_NOT_IMPLEMENTED,
                "not implemented yet");
     conv_error("KernelSize=2\nNbOutputs=1\nWeightsExportFormat=CHWO", N2D2_ERR_INVAL, "OCHW");
@@ -683,6 +792,9 @@ int main(void)
     tcase_add_test(tc, geometry_variants_match_reference_and_gradients);
     tcase_add_test(tc, subsampling_keeps_every_nth_output);
     tcase_add_test(tc, grouped_mappings);
+    tcase_add_test(tc, depthwise_fast_path_geometries);
+    tcase_add_test(tc, weights_and_biases_sharing);
+    tcase_add_test(tc, sharing_errors_name_both_cells);
     tcase_add_test(tc, explicit_mapping_matrix_masks_weights);
     tcase_add_test(tc, explicit_mapping_errors_name_the_place);
     tcase_add_test(tc, mapping_per_input_section);

@@ -2,7 +2,8 @@
  * tensors, geometry variants and channel maps against a direct scatter
  * reference, the adjoint identity with Conv, finite-difference gradients
  * in Float64, Float32/Float64 agreement, threads over the batch, fillers,
- * dry-run counts and bad configurations. */
+ * dry-run counts, weights sharing (tied auto-encoder) and bad
+ * configurations. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -473,8 +474,10 @@ START_TEST(bad_configurations)
     deconv_error("KernelSize=2\nKernelDepth=2\nNbOutputs=1", N2D2_ERR_NOT_IMPLEMENTED, "3-D");
     deconv_error("KernelSize=2\nNbOutputs=1\nBackPropagate=1\nBackPropagation=0", N2D2_ERR_INVAL,
                  "net.ini:11: BackPropagation: contradicts BackPropagate (net.ini:10)");
-    deconv_error("KernelSize=2\nNbOutputs=1\nWeightsSharing=other", N2D2_ERR_NOT_IMPLEMENTED,
-                 "not implemented yet");
+    deconv_error("KernelSize=2\nNbOutputs=1\nWeightsSharing=other", N2D2_ERR_NOT_FOUND,
+                 "WeightsSharing=other: no such cell");
+    deconv_error("KernelSize=2\nNbOutputs=1\nNoBias=1\nBiasesSharing=other", N2D2_ERR_INVAL,
+                 "BiasesSharing: contradicts NoBias=1");
     deconv_error("KernelSize=2\nNbOutputs=1\nWeightsExportFormat=HWCO", N2D2_ERR_NOT_IMPLEMENTED,
                  "not implemented yet");
     deconv_error("KernelSize=2\nNbOutputs=1\nWeightsExportFlip=1", N2D2_ERR_NOT_IMPLEMENTED,
@@ -484,6 +487,60 @@ START_TEST(bad_configurations)
     deconv_error("KernelSize=2\nNbOutputs=1\nWeightsFiller=NoSuchFiller", N2D2_ERR_NOT_FOUND,
                  "NoSuchFiller");
     deconv_error("KernelSize=2\nNbOutputs=1\nDataType=Float16", N2D2_ERR_NOT_IMPLEMENTED, "Float16");
+}
+END_TEST
+
+/* WeightsSharing=<Conv>: a Deconv {C, O, kh, kw} reuses the {O', C', kh,
+ * kw} weights of the Conv it inverts (O' = C, C' = O): tied weights. */
+START_TEST(weights_sharing_ties_a_conv)
+{
+    const char *text =
+        "DefaultDataType=Float64\n[sp]\nSizeX=5\nSizeY=4\nNbChannels=3\n"
+        "[enc]\nInput=sp\nType=Conv\nKernelSize=3\nNbOutputs=4\n"
+        "[dec]\nInput=enc\nType=Deconv\nKernelSize=3\nNbOutputs=3\nWeightsSharing=enc\n"
+        "[free]\nInput=enc\nType=Deconv\nKernelSize=3\nNbOutputs=3\n"
+        "[twin]\nInput=enc\nType=Deconv\nKernelSize=3\nNbOutputs=3\nWeightsSharing=dec\n"
+        "BiasesSharing=free\n";
+    n2d2_graph *g = kit_build_ok(text);
+    n2d2_tensor *we = kit_param(g, "enc", "weights", 0), *wd = kit_param(g, "dec", "weights", 0);
+    ck_assert(n2d2_tensor_shares_storage(we, wd));
+    ck_assert(n2d2_tensor_shares_storage(we, kit_param(g, "twin", "weights", 0)));
+    ck_assert(n2d2_tensor_shares_storage(kit_param(g, "free", "biases", 0),
+                                         kit_param(g, "twin", "biases", 0)));
+    /* borrowed tensors are counted once: dec has its biases only, twin none */
+    ck_assert_uint_eq(n2d2_graph_cell_param_total(g, 1), 3);
+    ck_assert_uint_eq(n2d2_graph_cell_param_total(g, 2), 4 * 3 * 9 + 3);
+    ck_assert_uint_eq(n2d2_graph_cell_param_total(g, 3), 0);
+    /* the same weights and biases give the same output as a free Deconv */
+    ck_assert_int_eq(n2d2_tensor_copy(kit_param(g, "free", "weights", 0), we), N2D2_OK);
+    ck_assert_int_eq(n2d2_tensor_copy(kit_param(g, "dec", "biases", 0),
+                                      kit_param(g, "free", "biases", 0)), N2D2_OK);
+    ck_assert_int_eq(n2d2_graph_allocate(g, 2, 1), N2D2_OK);
+    kit_set_random(n2d2_graph_input(g), 3, -1, 1);
+    ck_assert_int_eq(n2d2_graph_forward(g, 1), N2D2_OK);
+    const n2d2_tensor *yd = n2d2_graph_cell_output(g, 1), *yf = n2d2_graph_cell_output(g, 2);
+    const n2d2_tensor *yt = n2d2_graph_cell_output(g, 3);
+    for (size_t i = 0; i < n2d2_tensor_numel(yd); ++i) {
+        ck_assert(n2d2_tensor_get(yd, i) == n2d2_tensor_get(yf, i));
+        ck_assert(n2d2_tensor_get(yt, i) == n2d2_tensor_get(yf, i));
+    }
+    /* a learning step moves the one shared tensor */
+    for (size_t o = 0; o < n2d2_graph_output_count(g); ++o)
+        kit_set_random(n2d2_graph_output_grad(g, o), 11, -1, 1);
+    double before = n2d2_tensor_get(we, 0);
+    ck_assert_int_eq(n2d2_graph_backward(g), N2D2_OK);
+    ck_assert_int_eq(n2d2_graph_update(g), N2D2_OK);
+    ck_assert(n2d2_tensor_get(we, 0) != before);
+    ck_assert(n2d2_tensor_shares_storage(we, kit_param(g, "dec", "weights", 0)));
+    kit_free(g);
+    /* a shape mismatch names both cells and shapes */
+    kit_expect_error("DefaultDataType=Float64\n[sp]\nSizeX=5\nSizeY=4\nNbChannels=3\n"
+                     "[enc]\nInput=sp\nType=Conv\nKernelSize=3\nNbOutputs=4\n"
+                     "[dec]\nInput=enc\nType=Deconv\nKernelSize=3\nNbOutputs=2\n"
+                     "WeightsSharing=enc\n",
+                     N2D2_ERR_SHAPE,
+                     "WeightsSharing: the weights of [enc] are Float64 4x3x3x3 but [dec] needs "
+                     "Float64 4x2x3x3");
 }
 END_TEST
 
@@ -503,6 +560,7 @@ int main(void)
     tcase_add_test(tc, batch_split_over_threads_matches_single_images);
     tcase_add_test(tc, float32_matches_float64);
     tcase_add_test(tc, fillers_dry_run_and_no_bias);
+    tcase_add_test(tc, weights_sharing_ties_a_conv);
     tcase_add_test(tc, learning_lowers_the_loss);
     tcase_add_test(tc, bad_configurations);
     suite_add_tcase(s, tc);

@@ -234,8 +234,11 @@ START_TEST(bad_configurations)
     pool_error("PoolSize=2\nNbOutputs=2\nPooling=Min", N2D2_ERR_INVAL, "Max");
     pool_error("PoolSize=2\nNbOutputs=2\nPooling=Min", N2D2_ERR_INVAL, "Average");
     pool_error("PoolSize=2\nPoolWidth=2\nNbOutputs=2", N2D2_ERR_INVAL, "cannot be combined with PoolSize");
-    pool_error("PoolDims=2 2 2\nNbOutputs=2", N2D2_ERR_NOT_IMPLEMENTED, "not implemented yet");
-    pool_error("PoolSize=2\nPoolDepth=2\nNbOutputs=2", N2D2_ERR_NOT_IMPLEMENTED, "3-D");
+    /* 3-D windows need {C, D, H, W} inputs (test_pool3d.c) */
+    pool_error("PoolDims=2 2 2\nNbOutputs=2", N2D2_ERR_SHAPE,
+               "net.ini:8: PoolDims: a depth (3-D) value for the 2-D input 2x4x4 of [sp]");
+    pool_error("PoolDims=2 2 2 2\nNbOutputs=2", N2D2_ERR_NOT_IMPLEMENTED, "not implemented yet");
+    pool_error("PoolSize=2\nPoolDepth=2\nNbOutputs=2", N2D2_ERR_SHAPE, "PoolDepth: a depth (3-D)");
     pool_error("NbOutputs=2", N2D2_ERR_NOT_FOUND, "missing window size");
     pool_error("PoolSize=2", N2D2_ERR_NOT_FOUND, "NbOutputs");
     pool_error("PoolSize=5\nNbOutputs=2", N2D2_ERR_SHAPE, "exceeds the padded input");

@@ -28,6 +28,19 @@ static const cell_case cases[] = {
     {"Pool", "SizeX=7\nSizeY=5\nNbChannels=2", "NbOutputs=2\nPoolSize=2\nStride=2\nPooling=Max\nMapping.Size=1", "", "sp"},
     {"Pool", "SizeX=7\nSizeY=7\nNbChannels=3", "NbOutputs=3\nPoolSize=3\nStride=2\nPadding=1\nPooling=Average\nMapping.Size=1", "", "sp"},
     {"Pool", "SizeX=9\nSizeY=8\nNbChannels=2", "NbOutputs=2\nPoolSize=2\nStride=3\nPooling=Max\nMapping.Size=1", "", "sp"},
+    /* 3-D inputs {C, D, H, W}: the stimuli are {C, H, W}, reshaped */
+    {"Conv", "SizeX=5\nSizeY=4\nNbChannels=6",
+     "NbOutputs=3\nKernelDims=2 3 2\nStrideDims=2 1 1\nPaddingDims=1 0 1",
+     "[vol]\nInput=sp\nType=Reshape\nDims=5 4 3 2\n", "vol"},
+    {"Conv", "SizeX=7\nSizeY=5\nNbChannels=10",
+     "NbOutputs=4\nKernelSize=2\nKernelDepth=3\nStride=3\nPadding=1\nMapping.NbGroups=2",
+     "[vol]\nInput=sp\nType=Reshape\nDims=7 5 5 2\n", "vol"},
+    {"Pool", "SizeX=5\nSizeY=5\nNbChannels=6",
+     "NbOutputs=2\nPoolDims=2 2 3\nStrideDims=2 2 1\nPooling=Max\nMapping.Size=1",
+     "[vol]\nInput=sp\nType=Reshape\nDims=5 5 3 2\n", "vol"},
+    {"Pool", "SizeX=5\nSizeY=4\nNbChannels=8",
+     "NbOutputs=2\nPoolSize=3\nStride=2\nPadding=1\nPooling=Average\nMapping.Size=1",
+     "[vol]\nInput=sp\nType=Reshape\nDims=5 4 4 2\n", "vol"},
     {"Fc", "SizeX=3\nSizeY=5\nNbChannels=2", "NbOutputs=4", "", "sp"},
     {"Fc", "SizeX=1\nSizeY=1\nNbChannels=7", "NbOutputs=3\nNoBias=1", "", "sp"},
     {"Softmax", "SizeX=1\nSizeY=1\nNbChannels=5", "NbOutputs=5", "", "sp"},
@@ -82,6 +95,15 @@ static const cell_case cases[] = {
     {"Threshold", "SizeX=3\nSizeY=2\nNbChannels=2", "NbOutputs=2\nThreshold=-0.2\nOperation=ToZero", "", "sp"},
     {"Rbf", "SizeX=3\nSizeY=2\nNbChannels=2", "NbOutputs=3\nScalingFiller.Mean=0.3\nCentersFiller.Mean=0", "",
      "sp"},
+    /* random regions / dropout: the check replays the cells' random streams */
+    {"FMP", "SizeX=7\nSizeY=6\nNbChannels=2", "NbOutputs=2\nScalingRatio=1.5\nMapping.Size=1", "", "sp"},
+    {"FMP", "SizeX=5\nSizeY=8\nNbChannels=2", "NbOutputs=1\nScalingRatio=1.8\nPseudoRandom=0\nOverlapping=0",
+     "", "sp"},
+    {"LSTM", "SizeX=2\nSizeY=3\nNbChannels=1",
+     "SeqLength=3\nBatchSize=3\nInputDim=2\nHiddenSize=2\nNumberLayers=2\nBidirectional=1\n"
+     "SingleBackpropFeeding=0", "", "sp"},
+    {"LSTM", "SizeX=3\nSizeY=4\nNbChannels=1",
+     "SeqLength=4\nBatchSize=3\nInputDim=3\nHiddenSize=2\nNumberLayers=2\nDropout=0.3", "", "sp"},
 };
 
 static n2d2_registry *reg;

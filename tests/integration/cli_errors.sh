@@ -28,7 +28,8 @@ expect 1 "bad_continuation.ini:3" "$data/bad_continuation.ini" --expand
 expect 1 "missing_ref.ini:3" "$data/missing_ref.ini" --expand
 expect 1 "No such file or directory" "$data/does_not_exist.ini" --dry-run
 expect 2 "unknown option '-lern' (did you mean -learn" "$data/unknown_type.ini" -lern 5
-expect 1 "option -export is not implemented yet" "$data/unknown_type.ini" -export CPP
+expect 1 "-export CPP is not implemented yet (registered exporters:" "$data/unknown_type.ini" -export CPP
+expect 1 "option -calib is not implemented yet" "$data/unknown_type.ini" -calib 10
 expect 2 "option -learn expects a non-negative integer" "$data/unknown_type.ini" -learn many
 expect 1 "unknown cell type 'Convolution'" --describe Convolution
 expect 2 "no model file given" -seed 3

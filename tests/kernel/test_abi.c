@@ -30,11 +30,13 @@ START_TEST(public_struct_layouts_are_pinned)
         PIN(n2d2_target_context, 88),   PIN(n2d2_static_plugin, 16),
         PIN(n2d2_plugin_info, 56),      PIN(n2d2_shape, 72),
         PIN(n2d2_rng, 32),              PIN(n2d2_graph_options, 32),
-        PIN(n2d2_gradcheck_result, 96),
+        PIN(n2d2_gradcheck_result, 96), PIN(n2d2_importer_ops, 48),
         PIN_AT(n2d2_plugin_desc, abi_version, 0), PIN_AT(n2d2_plugin_desc, struct_size, 4),
         PIN_AT(n2d2_plugin_desc, register_fn, 40), PIN_AT(n2d2_feature, ops, 48),
         PIN_AT(n2d2_cell_ops, forward, 40),      PIN_AT(n2d2_cell_ops, macs, 72),
         PIN_AT(n2d2_solver_ops, state_fields, 40),
+        PIN(n2d2_export_ops, 64),       PIN(n2d2_export_options, 16),
+        PIN_AT(n2d2_export_ops, run, 16),
     };
     for (size_t i = 0; i < sizeof table / sizeof table[0]; ++i)
         ck_assert_msg(table[i].actual == table[i].expected,

@@ -76,6 +76,25 @@ START_TEST(chain_is_ordered_and_shaped)
 }
 END_TEST
 
+/* N2D2's generated [cell]_OutputsWidth/_OutputsHeight size later cells, and
+ * old models' NbChannels stands for NbOutputs. */
+START_TEST(output_sizes_are_published_and_nbchannels_is_nboutputs)
+{
+    n2d2_ini *ini = load("[sp]\nSizeX=3\nSizeY=2\nNbChannels=2\nBatchSize=4\n"
+                         "[d1]\nInput=sp\nType=TestDense\nNbChannels=5\n"
+                         "[d2]\nInput=d1\nType=TestDense\n"
+                         "NbOutputs=$([d1]_OutputsWidth * 10 + [d1]_OutputsHeight + [d1]NbChannels)\n");
+    n2d2_graph *g;
+    ck_assert_msg(build_with(ini, 1, 0, &g) == N2D2_OK, "%s", n2d2_error_message());
+    ck_assert_uint_eq(n2d2_cell_output_shape(n2d2_graph_cell_at(g, 0))->dims[0], 5);
+    /* TestDense outputs N x 1 x 1: 1 * 10 + 1 + 5 */
+    ck_assert_uint_eq(n2d2_cell_output_shape(n2d2_graph_cell_at(g, 1))->dims[0], 16);
+    ck_assert_int_eq(n2d2_graph_check_unused(g), N2D2_OK);
+    n2d2_graph_free(g);
+    n2d2_ini_free(ini);
+}
+END_TEST
+
 static void expect_build_error(const char *text, n2d2_status code, const char *needle)
 {
     n2d2_ini *ini = load(text);
@@ -450,6 +469,7 @@ int main(void)
     TCase *tc = tcase_create("core");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, chain_is_ordered_and_shaped);
+    tcase_add_test(tc, output_sizes_are_published_and_nbchannels_is_nboutputs);
     tcase_add_test(tc, graph_errors_name_the_place);
     tcase_add_test(tc, several_inputs_are_concatenated_on_channels);
     tcase_add_test(tc, concatenation_of_mismatched_shapes_is_an_error);

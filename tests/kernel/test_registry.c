@@ -43,7 +43,7 @@ START_TEST(test_kind_names)
 {
     static const char *const expected[N2D2_KIND_COUNT] = {
         "cell", "database", "transformation", "solver", "filler",
-        "activation", "target", "quantizer", "attack", "export"};
+        "activation", "target", "quantizer", "attack", "export", "importer"};
     for (int k = 0; k < N2D2_KIND_COUNT; ++k) {
         ck_assert_str_eq(n2d2_kind_name((n2d2_kind)k), expected[k]);
         n2d2_kind back = N2D2_KIND_COUNT;
@@ -174,7 +174,7 @@ START_TEST(test_invalid_features_refused)
     f.ops = &ops_a;
     f.kind = N2D2_KIND_COUNT;
     ck_assert_int_eq(n2d2_registry_add(reg, &f), N2D2_ERR_INVAL);
-    ck_assert_ptr_nonnull(strstr(n2d2_error_message(), "invalid kind 10"));
+    ck_assert_ptr_nonnull(strstr(n2d2_error_message(), "invalid kind 11"));
     f.kind = (n2d2_kind)-3;
     ck_assert_int_eq(n2d2_registry_add(reg, &f), N2D2_ERR_INVAL);
     ck_assert_int_eq(n2d2_registry_add(reg, NULL), N2D2_ERR_INVAL);

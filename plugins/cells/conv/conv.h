@@ -11,17 +11,27 @@
 #include "../common/im2col.h"
 #include "../common/mapping.h"
 
+/* Geometry of a 3-D convolution ({C, D, H, W} inputs); axes [0] X, [1] Y,
+ * [2] Z; strides already multiplied by SubSample. */
+typedef struct conv3d_geom {
+    size_t channels, in[3], kernel[3], stride[3], pad[3], dil[3], out[3];
+} conv3d_geom;
+
 typedef struct conv_state {
-    /* from the parameters */
+    /* from the parameters; [2] (Z) is used by 3-D inputs only */
     size_t nb_outputs;
-    size_t kernel[2], stride[2], padding[2], dilation[2], subsample[2]; /* X, Y */
+    size_t kernel[3], stride[3], padding[3], dilation[3], subsample[3]; /* X, Y, Z */
+    const char *z_key;    /* first key giving an explicit Z value, NULL if none */
     int no_bias, back_propagate;
 
     /* from the input shape */
-    n2d2_cells_conv_geom geom; /* strides already multiplied by SubSample */
+    int vol;                   /* 3-D input: vgeom and the conv3d_* kernels */
+    conv3d_geom vgeom;
+    n2d2_cells_conv_geom geom; /* 2-D; strides already multiplied by SubSample */
     n2d2_cells_mapping map;
     size_t groups;        /* GEMM groups: weights are {O, C/groups, kh, kw} */
     int masked;           /* irregular map: dense weights with zeroed entries */
+    int depthwise;        /* one input channel per group: direct loops, no GEMM */
     unsigned char *mask;  /* masked: per weight, 1 = connected */
     int lowering;         /* CONV_LOWER_* below */
     size_t k_group;       /* rows of col per group: C/groups kh kw */
@@ -35,6 +45,7 @@ typedef struct conv_state {
     int taps_padded;      /* some taps are -1 */
 
     n2d2_tensor *w, *dw, *b, *db;
+    int shared_w, shared_b; /* w / b belong to another cell (WeightsSharing...) */
 
     /* scratch, per thread; sized by reserve, only grown */
     int threads;
@@ -68,6 +79,9 @@ typedef struct conv_state {
  *              offsets built once
  *              (one load and one store per value: about three times
  *              faster than im2col there, and col2im becomes a scatter-add). */
+/* Widest kernel of the direct depthwise forward (wider: GEMM path). */
+#define CONV_DEPTHWISE_MAX_KW 32
+
 enum { CONV_LOWER_NONE_BATCH, CONV_LOWER_NONE_SAMPLE, CONV_LOWER_WIDE, CONV_LOWER_IM2COL };
 
 /* Pick the lowering from the geometry (after groups are known). */
@@ -86,5 +100,15 @@ void n2d2_conv_backward_f32(conv_state *s, const float *x, const float *dy, floa
                             int accumulate, size_t batch);
 void n2d2_conv_backward_f64(conv_state *s, const double *x, const double *dy, double *dx,
                             int accumulate, size_t batch);
+
+/* 3-D ({C, D, H, W}) convolution by vol2col + GEMM per group
+ * (conv3d_kernels.c); weights {O, C/groups, kd, kh, kw}. */
+n2d2_status n2d2_conv3d_reserve_scratch(conv_state *s, n2d2_dtype dtype);
+void n2d2_conv3d_forward_f32(conv_state *s, const float *x, float *y, size_t batch);
+void n2d2_conv3d_forward_f64(conv_state *s, const double *x, double *y, size_t batch);
+void n2d2_conv3d_backward_f32(conv_state *s, const float *x, const float *dy, float *dx,
+                              int accumulate, size_t batch);
+void n2d2_conv3d_backward_f64(conv_state *s, const double *x, const double *dy, double *dx,
+                              int accumulate, size_t batch);
 
 #endif

@@ -148,10 +148,81 @@ static void FN(gemm_groups)(const conv_state *s, const REAL *w, const REAL *cols
              out + g * Og * n_cols, n_cols);
 }
 
+/* Depthwise (one input channel per group, MobileNet): a direct convolution
+ * of each output row, tap by tap: y[oy][.] += w[ky][kx] x[iy][.] over
+ * the columns the tap reaches inside the image (no padding tests in the
+ * inner loop, unit-stride rows vectorise). As GEMMs this is one product of a
+ * single weight row per group after lowering the whole image. */
+static ptrdiff_t FN(first_reaching)(ptrdiff_t t, ptrdiff_t step)
+{
+    return t <= 0 ? 0 : (t + step - 1) / step; /* smallest o with o step >= t */
+}
+
+/* Per kernel column kx: the output columns ox in [lo, hi) whose tap falls
+ * inside the image, 0 <= ox sw + kx dw - pw < W (KW <= CONV_DEPTHWISE_MAX_KW,
+ * see conv.c). */
+static void FN(depthwise_columns)(const conv_state *s, ptrdiff_t *lo, ptrdiff_t *hi)
+{
+    const n2d2_cells_conv_geom *g = &s->geom;
+    const ptrdiff_t W = (ptrdiff_t)g->width, OW = (ptrdiff_t)g->out_w;
+    const ptrdiff_t sw = (ptrdiff_t)g->stride_w;
+    for (ptrdiff_t kx = 0; kx < (ptrdiff_t)g->kernel_w; ++kx) {
+        const ptrdiff_t shift = kx * (ptrdiff_t)g->dil_w - (ptrdiff_t)g->pad_w;
+        lo[kx] = FN(first_reaching)(-shift, sw);
+        hi[kx] = FN(first_reaching)(W - shift, sw);
+        hi[kx] = hi[kx] < OW ? hi[kx] : OW;
+    }
+}
+
+static void FN(forward_depthwise)(const conv_state *s, const REAL *w, const REAL *b,
+                                  const REAL *xn, REAL *yn)
+{
+    const n2d2_cells_conv_geom *g = &s->geom;
+    const ptrdiff_t H = (ptrdiff_t)g->height, W = (ptrdiff_t)g->width;
+    const ptrdiff_t KH = (ptrdiff_t)g->kernel_h, KW = (ptrdiff_t)g->kernel_w;
+    const ptrdiff_t sh = (ptrdiff_t)g->stride_h, sw = (ptrdiff_t)g->stride_w;
+    const ptrdiff_t dh = (ptrdiff_t)g->dil_h, dw = (ptrdiff_t)g->dil_w;
+    const ptrdiff_t ph = (ptrdiff_t)g->pad_h, pw = (ptrdiff_t)g->pad_w;
+    const ptrdiff_t OH = (ptrdiff_t)g->out_h, OW = (ptrdiff_t)g->out_w;
+    ptrdiff_t lo[CONV_DEPTHWISE_MAX_KW], hi[CONV_DEPTHWISE_MAX_KW];
+    FN(depthwise_columns)(s, lo, hi);
+    for (size_t o = 0; o < s->nb_outputs; ++o) {
+        const REAL *restrict xc = xn + (o / s->out_group) * (size_t)(H * W);
+        const REAL *restrict wo = w + o * (size_t)(KH * KW);
+        const REAL bo = b ? b[o] : 0;
+        /* one output row at a time, so that it stays in L1 over the taps */
+        for (ptrdiff_t oy = 0; oy < OH; ++oy) {
+            REAL *restrict yr = yn + o * s->positions + oy * OW;
+            for (ptrdiff_t ox = 0; ox < OW; ++ox)
+                yr[ox] = bo;
+            for (ptrdiff_t ky = 0; ky < KH; ++ky) {
+                const ptrdiff_t iy = oy * sh - ph + ky * dh;
+                if (iy < 0 || iy >= H)
+                    continue;
+                const REAL *restrict xr = xc + iy * W;
+                for (ptrdiff_t kx = 0; kx < KW; ++kx) {
+                    const ptrdiff_t shift = kx * dw - pw, ox0 = lo[kx], ox1 = hi[kx];
+                    const REAL wv = wo[ky * KW + kx];
+                    if (sw == 1)
+                        for (ptrdiff_t ox = ox0; ox < ox1; ++ox)
+                            yr[ox] += wv * xr[ox + shift];
+                    else
+                        for (ptrdiff_t ox = ox0; ox < ox1; ++ox)
+                            yr[ox] += wv * xr[ox * sw + shift];
+                }
+            }
+        }
+    }
+}
+
 static void FN(forward_sample)(conv_state *s, const REAL *w, const REAL *b, const REAL *xn, REAL *yn,
                                REAL *col, REAL *wide)
 {
     const size_t P = s->positions;
+    if (s->depthwise) {
+        FN(forward_depthwise)(s, w, b, xn, yn);
+        return;
+    }
     if (s->lowering == CONV_LOWER_WIDE) {
         const size_t Wp = s->pad_w, OW = s->geom.out_w, OH = s->geom.out_h;
         REAL *z = wide + 2 * s->geom.channels * s->pad_h * Wp;
@@ -260,9 +331,75 @@ static void FN(prepare_dy)(const conv_state *s, const REAL *restrict dyn, REAL *
     }
 }
 
+/* Depthwise backward of one image, the forward's loops transposed:
+ * dW[o][ky][kx] += sum dy[o][oy][ox] x[c][iy][ix], dx[c][iy][ix] +=
+ * w[o][ky][kx] dy[o][oy][ox] over the taps inside the image; dW in the
+ * plain {O, kh kw} layout. */
+static void FN(backward_depthwise)(const conv_state *s, const REAL *w, const REAL *xn,
+                                   const REAL *dyn, REAL *dxn, int accumulate, REAL *dwt, REAL *db)
+{
+    const n2d2_cells_conv_geom *g = &s->geom;
+    const ptrdiff_t H = (ptrdiff_t)g->height, W = (ptrdiff_t)g->width;
+    const ptrdiff_t KH = (ptrdiff_t)g->kernel_h, KW = (ptrdiff_t)g->kernel_w;
+    const ptrdiff_t sh = (ptrdiff_t)g->stride_h, sw = (ptrdiff_t)g->stride_w;
+    const ptrdiff_t dh = (ptrdiff_t)g->dil_h, dw = (ptrdiff_t)g->dil_w;
+    const ptrdiff_t ph = (ptrdiff_t)g->pad_h, pw = (ptrdiff_t)g->pad_w;
+    const ptrdiff_t OH = (ptrdiff_t)g->out_h, OW = (ptrdiff_t)g->out_w;
+    ptrdiff_t lo[CONV_DEPTHWISE_MAX_KW], hi[CONV_DEPTHWISE_MAX_KW];
+    FN(depthwise_columns)(s, lo, hi);
+    if (dxn && !accumulate)
+        for (size_t i = 0; i < g->channels * (size_t)(H * W); ++i)
+            dxn[i] = 0;
+    for (size_t o = 0; o < s->nb_outputs; ++o) {
+        const size_t c = o / s->out_group;
+        const REAL *restrict xc = xn + c * (size_t)(H * W);
+        REAL *restrict dxc = dxn ? dxn + c * (size_t)(H * W) : NULL;
+        const REAL *restrict wo = w + o * (size_t)(KH * KW);
+        REAL *restrict dwo = dwt + o * (size_t)(KH * KW);
+        REAL bias_sum = 0;
+        for (ptrdiff_t oy = 0; oy < OH; ++oy) {
+            const REAL *restrict dyr = dyn + o * s->positions + oy * OW;
+            for (ptrdiff_t ox = 0; ox < OW; ++ox)
+                bias_sum += dyr[ox];
+            for (ptrdiff_t ky = 0; ky < KH; ++ky) {
+                const ptrdiff_t iy = oy * sh - ph + ky * dh;
+                if (iy < 0 || iy >= H)
+                    continue;
+                const REAL *restrict xr = xc + iy * W;
+                REAL *restrict dxr = dxc ? dxc + iy * W : NULL;
+                for (ptrdiff_t kx = 0; kx < KW; ++kx) {
+                    const ptrdiff_t shift = kx * dw - pw, ox0 = lo[kx], ox1 = hi[kx];
+                    const REAL wv = wo[ky * KW + kx];
+                    REAL acc = 0;
+                    if (sw == 1) {
+                        N2D2_CELLS_PRAGMA(omp simd reduction(+ : acc))
+                        for (ptrdiff_t ox = ox0; ox < ox1; ++ox)
+                            acc += dyr[ox] * xr[ox + shift];
+                        for (ptrdiff_t ox = ox0; dxr && ox < ox1; ++ox)
+                            dxr[ox + shift] += wv * dyr[ox];
+                    } else {
+                        N2D2_CELLS_PRAGMA(omp simd reduction(+ : acc))
+                        for (ptrdiff_t ox = ox0; ox < ox1; ++ox)
+                            acc += dyr[ox] * xr[ox * sw + shift];
+                        for (ptrdiff_t ox = ox0; dxr && ox < ox1; ++ox)
+                            dxr[ox * sw + shift] += wv * dyr[ox];
+                    }
+                    dwo[ky * KW + kx] += acc;
+                }
+            }
+        }
+        if (db)
+            db[o] += bias_sum;
+    }
+}
+
 static void FN(backward_sample)(conv_state *s, const REAL *w, const REAL *xn, const REAL *dyn,
                                 REAL *dxn, int accumulate, const FN(sample_grads) *t)
 {
+    if (s->depthwise && !s->dw_transposed) {
+        FN(backward_depthwise)(s, w, xn, dyn, dxn, accumulate, t->dwt, t->db);
+        return;
+    }
     const size_t P = s->positions, Kg = s->k_group, Og = s->out_group, O = s->nb_outputs;
     const size_t in_item = s->geom.channels * s->geom.height * s->geom.width;
     const int wide = s->lowering == CONV_LOWER_WIDE;

@@ -6,7 +6,9 @@
  * of the convolution whose adjoint this is. Weights are {C, O/groups, kh,
  * kw} (input channel first, as transposed convolutions usually store them);
  * the arithmetic is in deconv_kernels.c, the activation is applied by the
- * kernel. */
+ * kernel. WeightsSharing / BiasesSharing borrow the tensors of an earlier
+ * cell of identical shape: a Conv {O', C', kh, kw} with O' = C and C' = O
+ * gives the tied weights of a convolutional auto-encoder. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,9 +37,10 @@ static const n2d2_param_spec deconv_params[] = {
     N2D2_CELLS_FILLER_SPECS,
     N2D2_CELLS_MAPPING_SPECS,
     {"WeightsSharing", N2D2_PARAM_STRING, "", NULL, 0, 0, 0,
-     "share the weights of another layer (not implemented yet)"},
+     "use the weights of this earlier cell (same shape {C, O/groups, kh, kw}); each cell's "
+     "gradient updates them"},
     {"BiasesSharing", N2D2_PARAM_STRING, "", NULL, 0, 0, 0,
-     "share the biases of another layer (not implemented yet)"},
+     "use the biases of this earlier cell (same count)"},
     {"NoBias", N2D2_PARAM_BOOL, "0", NULL, 0, 0, 0, "no bias"},
     N2D2_CELLS_BACKPROP_SPECS,
     N2D2_CELLS_SOLVER_SPECS,
@@ -76,10 +79,10 @@ static void deconv_destroy(void *state)
 
 static n2d2_status read_unsupported(const n2d2_params *p)
 {
-    n2d2_status st = n2d2_cells_reject_unimplemented(p, "WeightsSharing", "",
-                                                     "sharing weights between layers");
-    if (st == N2D2_OK)
-        st = n2d2_cells_reject_unimplemented(p, "BiasesSharing", "", "sharing biases between layers");
+    n2d2_status st = N2D2_OK;
+    if (n2d2_params_string(p, "BiasesSharing")[0] && n2d2_params_bool(p, "NoBias"))
+        st = n2d2_params_error(p, "BiasesSharing", N2D2_ERR_INVAL, "contradicts NoBias=1 (%s)",
+                               n2d2_params_where(p, "NoBias"));
     if (st == N2D2_OK)
         st = n2d2_cells_reject_unimplemented(p, "WeightsExportFormat", "OCHW",
                                              "WeightsExportFormat=HWCO");
@@ -237,13 +240,60 @@ static n2d2_status build_mask(deconv_state *s)
     return N2D2_OK;
 }
 
+/* WeightsSharing / BiasesSharing: borrow the tensor `param` of the named
+ * earlier cell, which must have exactly the shape this cell needs. */
+static n2d2_status borrow(n2d2_cell *cell, const char *key, const char *param, n2d2_dtype dt,
+                          uint32_t ndim, const size_t *dims, n2d2_tensor **out)
+{
+    const n2d2_params *p = n2d2_cell_params(cell);
+    const char *other = n2d2_params_string(p, key);
+    n2d2_tensor *t;
+    n2d2_status st = n2d2_cell_shared_param(cell, key, other, param, &t, NULL);
+    if (st != N2D2_OK)
+        return st;
+    int same = n2d2_tensor_dtype(t) == dt && n2d2_tensor_ndim(t) == ndim;
+    for (uint32_t d = 0; same && d < ndim; ++d)
+        same = n2d2_tensor_dim(t, d) == dims[d];
+    if (!same) {
+        char a[128], b[128];
+        return n2d2_params_error(p, key, N2D2_ERR_SHAPE,
+                                 "the %s of [%s] are %s %s but [%s] needs %s %s", param, other,
+                                 n2d2_dtype_name(n2d2_tensor_dtype(t)),
+                                 n2d2_shape_str(n2d2_tensor_dims(t), n2d2_tensor_ndim(t), a, sizeof a),
+                                 n2d2_cell_name(cell), n2d2_dtype_name(dt),
+                                 n2d2_shape_str(dims, ndim, b, sizeof b));
+    }
+    *out = n2d2_tensor_retain(t);
+    return N2D2_OK;
+}
+
+static n2d2_status new_biases(n2d2_cell *cell, deconv_state *s, n2d2_dtype dt, size_t fan_in,
+                              size_t fan_out)
+{
+    if (!n2d2_params_string(n2d2_cell_params(cell), "BiasesSharing")[0])
+        return n2d2_cells_new_bias(cell, dt, s->nb_outputs, fan_in, fan_out, &s->b, &s->db);
+    n2d2_status st = borrow(cell, "BiasesSharing", "biases", dt, 1, &s->nb_outputs, &s->b);
+    if (st == N2D2_OK)
+        st = n2d2_tensor_new(dt, 1, &s->nb_outputs, &s->db);
+    s->shared_b = st == N2D2_OK;
+    if (st == N2D2_OK)
+        st = n2d2_cell_declare_param(cell, "biases", s->b, s->db, "BiasSolver");
+    return st;
+}
+
 static n2d2_status deconv_initialize(n2d2_cell *cell, void *state)
 {
     deconv_state *s = state;
     const n2d2_dtype dt = n2d2_cell_dtype(cell);
     const size_t k = s->kernel[0] * s->kernel[1];
     size_t wdims[4] = {s->channels, s->o_group, s->kernel[1], s->kernel[0]};
-    n2d2_status st = n2d2_tensor_new(dt, 4, wdims, &s->w);
+    s->shared_w = n2d2_params_string(n2d2_cell_params(cell), "WeightsSharing")[0] != '\0';
+    if (s->shared_w && s->masked) /* the mask would zero the other cell's weights */
+        return n2d2_params_error(n2d2_cell_params(cell), "WeightsSharing", N2D2_ERR_NOT_IMPLEMENTED,
+                                 "sharing weights with an explicit Mapping matrix is not "
+                                 "implemented yet");
+    n2d2_status st = s->shared_w ? borrow(cell, "WeightsSharing", "weights", dt, 4, wdims, &s->w)
+                                 : n2d2_tensor_new(dt, 4, wdims, &s->w);
     if (st == N2D2_OK)
         st = n2d2_tensor_new(dt, 4, wdims, &s->dw);
     if (st == N2D2_OK)
@@ -258,7 +308,7 @@ static n2d2_status deconv_initialize(n2d2_cell *cell, void *state)
     size_t fan_out = (links + s->channels / 2) / s->channels;
     fan_in = (fan_in ? fan_in : 1) * k;
     fan_out = (fan_out ? fan_out : 1) * k;
-    st = n2d2_cells_fill(cell, "WeightsFiller", s->w, fan_in, fan_out);
+    st = s->shared_w ? N2D2_OK : n2d2_cells_fill(cell, "WeightsFiller", s->w, fan_in, fan_out);
     if (st != N2D2_OK)
         return st;
     if (s->masked) {
@@ -270,7 +320,7 @@ static n2d2_status deconv_initialize(n2d2_cell *cell, void *state)
     st = n2d2_cell_declare_param(cell, "weights", s->w, s->dw, "WeightsSolver");
     if (st != N2D2_OK || s->no_bias)
         return st;
-    return n2d2_cells_new_bias(cell, dt, s->nb_outputs, fan_in, fan_out, &s->b, &s->db);
+    return new_biases(cell, s, dt, fan_in, fan_out);
 }
 
 static n2d2_status deconv_reserve(n2d2_cell *cell, void *state, size_t batch)
@@ -332,6 +382,19 @@ static uint64_t deconv_macs(n2d2_cell *cell, void *state)
     return links * s->kernel[0] * s->kernel[1] * s->positions;
 }
 
+/* Free parameters: the connected kernels (not the zeroed entries of a
+ * masked map) and the biases, unless borrowed from another cell. */
+static uint64_t deconv_param_count(n2d2_cell *cell, void *state)
+{
+    (void)cell;
+    const deconv_state *s = state;
+    uint64_t links = 0;
+    for (size_t i = 0; s->map.conn && i < s->map.n_in * s->map.n_out; ++i)
+        links += s->map.conn[i];
+    return (s->shared_w ? 0 : links * s->kernel[0] * s->kernel[1]) +
+           (s->b && !s->shared_b ? s->nb_outputs : 0);
+}
+
 static const n2d2_cell_ops deconv_ops = {
     .struct_size = sizeof(n2d2_cell_ops),
     .create = deconv_create,
@@ -342,6 +405,7 @@ static const n2d2_cell_ops deconv_ops = {
     .backward = deconv_backward,
     .destroy = deconv_destroy,
     .macs = deconv_macs,
+    .param_count = deconv_param_count,
 };
 
 static const n2d2_feature deconv_feature = {

@@ -35,6 +35,7 @@ typedef struct deconv_state {
     int pointwise;                  /* 1x1, stride 1, no padding: col is the output */
 
     n2d2_tensor *w, *dw, *b, *db;
+    int shared_w, shared_b;         /* w / b belong to another cell (WeightsSharing...) */
 
     /* scratch, per thread; only grown */
     int threads;

@@ -15,6 +15,7 @@
 #include "../common/blas.h"
 #include "../common/cells_common.h"
 #include "../common/fill.h"
+#include "../common/fold.h"
 
 typedef struct fc_state {
     size_t n_in, n_out;
@@ -265,6 +266,18 @@ static uint64_t fc_macs(n2d2_cell *cell, void *state)
     return (uint64_t)s->n_in * s->n_out;
 }
 
+/* BatchNorm fusion: scale each output's weight row, fold the shift into
+ * the bias. */
+static n2d2_status fc_fold_affine(n2d2_cell *cell, void *state, const double *scale,
+                                  const double *shift, size_t n)
+{
+    fc_state *s = state;
+    n2d2_status st = n2d2_cells_fold_affine(cell, s->w, &s->b, &s->db, scale, shift, n);
+    if (st == N2D2_OK)
+        s->no_bias = 0;
+    return st;
+}
+
 static const n2d2_cell_ops fc_ops = {
     .struct_size = sizeof(n2d2_cell_ops),
     .create = fc_create,
@@ -275,6 +288,7 @@ static const n2d2_cell_ops fc_ops = {
     .backward = fc_backward,
     .destroy = fc_destroy,
     .macs = fc_macs,
+    .fold_affine = fc_fold_affine,
 };
 
 static const n2d2_feature fc_feature = {

@@ -12,3 +12,16 @@
 #define REAL double
 #define SUFFIX _f64
 #include "pool_kernels_impl.h"
+#undef REAL
+#undef SUFFIX
+
+/* 3-D windows ({C, D, H, W} inputs). */
+#define REAL float
+#define SUFFIX _f32
+#include "pool3d_kernels_impl.h"
+#undef REAL
+#undef SUFFIX
+
+#define REAL double
+#define SUFFIX _f64
+#include "pool3d_kernels_impl.h"

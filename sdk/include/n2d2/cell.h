@@ -63,7 +63,19 @@ typedef struct n2d2_cell_ops {
     void (*destroy)(void *state);
     /* optional: multiply-accumulates per sample for --dry-run and stats */
     uint64_t (*macs)(n2d2_cell *cell, void *state);
-    void *reserved[8];
+    /* optional: fold y' = scale[o] y + shift[o] per output channel o into
+     * the parameters (BatchNorm fusion, -fuse); a cell without bias gains
+     * one. n is the number of output channels. Taken from the reserved
+     * slots so the table keeps its size. */
+    n2d2_status (*fold_affine)(n2d2_cell *cell, void *state, const double *scale,
+                               const double *shift, size_t n);
+    /* optional: the number of free learnable values when some declared
+     * values are structurally zero (a Conv's explicit Mapping keeps dense
+     * weights with unconnected kernels at zero) or borrowed from another
+     * cell (WeightsSharing); by default every value of the tensors
+     * declared with a gradient counts (--dry-run, stats). */
+    uint64_t (*param_count)(n2d2_cell *cell, void *state);
+    void *reserved[6];
 } n2d2_cell_ops;
 
 /* ---- what a cell may ask the kernel about itself ---- */
@@ -94,6 +106,15 @@ N2D2_API const n2d2_shape *n2d2_cell_output_shape(const n2d2_cell *cell);
 N2D2_API n2d2_status n2d2_cell_declare_param(n2d2_cell *cell, const char *name,
                                              n2d2_tensor *value, n2d2_tensor *grad,
                                              const char *solver);
+/* A tensor another cell declared, for parameter sharing (WeightsSharing=
+ * names that cell; `key` is the INI key, for messages): `other` must be a
+ * cell of the same graph placed before this one in the topological order
+ * (so it is initialized) and must have declared `param`. Errors name this
+ * cell's section, the key, and the closest cell names for unknown ones.
+ * *value and *grad (may be NULL) are borrowed; retain what you keep. */
+N2D2_API n2d2_status n2d2_cell_shared_param(n2d2_cell *cell, const char *key, const char *other,
+                                            const char *param, n2d2_tensor **value,
+                                            n2d2_tensor **grad);
 N2D2_API const char *n2d2_cell_param_solver(const n2d2_cell *cell, size_t i);
 N2D2_API size_t n2d2_cell_param_count(const n2d2_cell *cell);
 N2D2_API const char *n2d2_cell_param_name(const n2d2_cell *cell, size_t i);

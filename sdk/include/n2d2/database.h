@@ -107,6 +107,56 @@ typedef struct n2d2_database_ops {
 N2D2_API n2d2_status n2d2_database_sort_labels(n2d2_database *db,
                                                int (*cmp)(const char *, const char *));
 
+/* ---- Regions of interest (manual ch. 19, CompositeLabel) ----
+ *
+ * A stimulus may carry ROIs, each with a label id; the stimuli provider
+ * draws them into the pixel-wise label map of the stimulus according to
+ * the generic [database] options CompositeLabel, DefaultLabel and
+ * ROIsMargin. Pixel-wise label files are not stored here: a driver returns
+ * them from `read` (its `labels` argument), and the provider combines them
+ * with the ROIs.
+ *
+ * Coordinates are in pixels of the stimulus as `read` returns it, the
+ * pixel at column x, row y being the point (x, y): a rectangle covers
+ * left <= x < right, top <= y < bottom; a circle the pixels with
+ * (x - cx)^2 + (y - cy)^2 <= r^2; a polygon (vertices in order, at least
+ * 3) the pixels inside it (even-odd rule) or on its edges. ROIs of a
+ * stimulus are drawn in the order they were added, later ones on top. */
+typedef enum n2d2_roi_type {
+    N2D2_ROI_RECTANGLE = 0,
+    N2D2_ROI_CIRCLE = 1,
+    N2D2_ROI_POLYGON = 2
+} n2d2_roi_type;
+
+typedef struct n2d2_roi {
+    n2d2_roi_type type;
+    int label;            /* an existing label id, or -1 (ignore) */
+    double left, top, right, bottom; /* RECTANGLE; for the others: the bounding box */
+    double cx, cy, radius;           /* CIRCLE */
+    size_t n_points;                 /* POLYGON: vertices as x0 y0 x1 y1 ... */
+    const double *points;            /* owned by the catalogue */
+} n2d2_roi;
+
+/* Add a ROI to stimulus `index` (returned by n2d2_database_add_stimulus).
+ * Errors: unknown stimulus or label, an empty or inverted rectangle, a
+ * negative radius, fewer than 3 polygon vertices, non-finite numbers. */
+N2D2_API n2d2_status n2d2_database_add_roi_rect(n2d2_database *db, size_t index, int label,
+                                                double left, double top, double right,
+                                                double bottom);
+N2D2_API n2d2_status n2d2_database_add_roi_circle(n2d2_database *db, size_t index, int label,
+                                                  double cx, double cy, double radius);
+/* `xy` holds n_points (x, y) pairs; the catalogue keeps a copy. */
+N2D2_API n2d2_status n2d2_database_add_roi_polygon(n2d2_database *db, size_t index, int label,
+                                                   const double *xy, size_t n_points);
+/* ROIs of a stimulus, in order of addition; roi_at fills *roi (pointers
+ * stay valid until the next ROI is added: after `load`, while the catalogue
+ * lives) and returns N2D2_ERR_RANGE past the end. */
+N2D2_API size_t n2d2_database_roi_count(const n2d2_database *db, size_t index);
+N2D2_API n2d2_status n2d2_database_roi_at(const n2d2_database *db, size_t index, size_t i,
+                                          n2d2_roi *roi);
+/* Total number of ROIs in the catalogue (0: the database has none). */
+N2D2_API size_t n2d2_database_roi_total(const n2d2_database *db);
+
 N2D2_END_DECLS
 
 #endif

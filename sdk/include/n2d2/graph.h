@@ -131,6 +131,19 @@ N2D2_API n2d2_status n2d2_graph_check_gradients(n2d2_graph *g, size_t batch, dou
                                                 double tolerance, size_t samples,
                                                 n2d2_gradcheck_result *result);
 
+/* ---- inference transforms ---- */
+/* -fuse: fold every BatchNorm whose single input is a cell with a
+ * fold_affine op (Conv, Fc) consumed only by it and without activation into
+ * that cell's weights and bias (a cell without bias gains one), move the
+ * BatchNorm's activation onto it and drop the BatchNorm from the schedule.
+ * For inference only (the running statistics are used); call after the
+ * weights are loaded. BatchNorms that are network outputs or listed in
+ * `keep` (cells targets point at) stay, like those that do not qualify
+ * (logged at info level with the reason). Buffers are released: allocate
+ * again. *n_fused (may be NULL) receives the number folded. */
+N2D2_API n2d2_status n2d2_graph_fuse_batchnorm(n2d2_graph *g, n2d2_cell *const *keep,
+                                               size_t n_keep, size_t *n_fused);
+
 /* ---- parameters on disk ---- */
 /* Save every cell's declared tensors into `dir` (one `<cell>.n2d2w` file per
  * cell). The set is replaced atomically: files are written into

@@ -25,7 +25,10 @@
 #include "n2d2/database.h"
 #include "n2d2/transform.h"
 #include "n2d2/stimuli.h"
+#include "n2d2/image.h"
 #include "n2d2/target.h"
 #include "n2d2/graph.h"
+#include "n2d2/importer.h"
+#include "n2d2/exporter.h"
 
 #endif

@@ -2,7 +2,8 @@
  *
  * A feature is one thing an INI file can name: a cell type, a database
  * driver, a transformation, a solver, a filler, an activation, a target, a
- * quantizer, an attack or an exporter. It is keyed by (kind, name, model):
+ * quantizer, an attack, an exporter or a graph importer (`Type=ONNX`).
+ * It is keyed by (kind, name, model):
  * `name` is the exact string users write (`Conv`, `MNIST_IDX_Database`,
  * `RescaleTransformation`, `SGD`, `HeFiller`, `Rectifier`, `CPP`), `model`
  * is `Frame`, `Frame_CUDA`... for cells and solvers and "" otherwise.
@@ -33,7 +34,8 @@ typedef enum n2d2_kind {
     N2D2_KIND_QUANTIZER = 7,
     N2D2_KIND_ATTACK = 8,
     N2D2_KIND_EXPORT = 9,
-    N2D2_KIND_COUNT = 10
+    N2D2_KIND_IMPORTER = 10, /* n2d2_importer_ops: a section expanding into cells */
+    N2D2_KIND_COUNT = 11
 } n2d2_kind;
 
 typedef struct n2d2_feature {

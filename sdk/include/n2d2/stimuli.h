@@ -22,13 +22,18 @@
  *   any training, naming both sizes and the last transformation section.
  * - `<sp>.StimuliData*` sections are analysed where they appear (on the
  *   static transformations above them) and publish
- *   `[<section>]_GlobalValue.mean/.stdDev/.minVal/.maxVal`.
+ *   `[<section>]_GlobalValue.mean/.stdDev/.minVal/.maxVal`; with
+ *   MeanData=1 also `[<section>]_MeanData`, the mean image written under
+ *   the folder of the generated value `[<sp>]_RunDir` when the host
+ *   publishes one before n2d2_stimuli_new (else the working directory), see
+ *   kernel/stimuli_data.c for the files.
  * - After the transformations, 8-bit data becomes [0, 1] ([-1, 1] with
  *   DataSignedMapping=1 in [sp] or its ConfigSection) unless a
  *   transformation of that set declares N2D2_TRANSFORM_CHANGES_RANGE.
  * - The in-memory cache of the static results is limited to half the
  *   physical memory, or N2D2_STIMULI_CACHE_MB when set; stimuli beyond it
- *   are recomputed at each fetch. CachePath (disk cache) is not implemented.
+ *   are recomputed at each fetch. With CompositeStimuli=1 nothing is cached
+ *   (the caches keep no label maps): every fetch reads and transforms anew.
  * - Random draws depend only on (seed, pass number, stimulus index); learn
  *   order on (seed, set, pass number): runs are reproducible.
  * - begin/next/free are for one consumer thread.
@@ -72,11 +77,37 @@ N2D2_API n2d2_status n2d2_stimuli_begin(n2d2_stimuli *sp, n2d2_set set, int shuf
 N2D2_API n2d2_status n2d2_stimuli_next(n2d2_stimuli *sp, n2d2_tensor *input, int *labels,
                                        size_t *indices, size_t *count);
 
+/* Pixel-wise labels (`[sp] CompositeStimuli=1`): the label maps of the
+ * batch last returned by n2d2_stimuli_next, a {batch, 1, H, W} Int32
+ * tensor (H, W of the network input; -1 = no label / ignore, also for the
+ * padding items of a short batch) owned by the provider and overwritten by
+ * the next call. NULL when CompositeStimuli=0. The map of a stimulus is
+ * built from its label id, the driver's pixel-wise labels and its ROIs per
+ * [database] CompositeLabel, DefaultLabel and ROIsMargin (manual 19.1.1),
+ * and moves with the data through every transformation (one that changes
+ * the size without moving the map is an error). */
+N2D2_API const n2d2_tensor *n2d2_stimuli_label_maps(const n2d2_stimuli *sp);
+
 /* Passes started over a set so far. Shuffling and on-the-fly draws depend
  * on (seed, set, pass), so a resumed run restores the count to see the
  * data the interrupted run would have seen. */
 N2D2_API uint64_t n2d2_stimuli_passes(const n2d2_stimuli *sp, n2d2_set set);
 N2D2_API void n2d2_stimuli_set_passes(n2d2_stimuli *sp, n2d2_set set, uint64_t passes);
+
+/* One stimulus (`position` in `set`, in database order) through the whole
+ * pipeline with the on-the-fly draws of pass `pass` (>= 1; learn pass k is
+ * what the k-th learning epoch sees), as the network gets it: a new {C, H,
+ * W} tensor in the provider's dtype (*out, released by the caller). The
+ * label and database index are returned when the pointers are not NULL.
+ * Abandons a pass in progress (call begin again). */
+N2D2_API n2d2_status n2d2_stimuli_sample(n2d2_stimuli *sp, n2d2_set set, size_t position,
+                                         uint64_t pass, n2d2_tensor **out, int *label,
+                                         size_t *index);
+/* The stimulus as the database driver decodes it (no transformation, no
+ * [0, 1] conversion), {C, H, W} in the driver's dtype. Thread-safe with
+ * respect to a pass in progress. */
+N2D2_API n2d2_status n2d2_stimuli_read_raw(n2d2_stimuli *sp, n2d2_set set, size_t position,
+                                           n2d2_tensor **out, int *label);
 
 /* Parameter trees the provider built (database, sp, transformations,
  * StimuliData), for the unused-key report. */

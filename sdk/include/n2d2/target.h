@@ -27,7 +27,13 @@ typedef struct n2d2_target_context {
     const n2d2_shape *output_shape; /* per sample */
     const n2d2_database *database;  /* label names */
     const char *where;            /* file:line of the section, for messages */
-    void *reserved[4];
+    /* The provider whose batches process() scores (NULL when the host has
+     * none): with [sp] CompositeStimuli=1, n2d2_stimuli_label_maps() gives
+     * the pixel-wise labels of the batch passed to process(). Took the
+     * first reserved slot (hosts zero the context, so older ones give
+     * NULL). */
+    const struct n2d2_stimuli *stimuli;
+    void *reserved[3];
     /* Added after the first layout (read it only when struct_size covers
      * it): directory of the INI file, against which relative paths of the
      * section (LabelsMapping) are resolved; NULL or "" = the directory of

@@ -1,0 +1,174 @@
+/* Reading an .onnx file (protobuf-c, whole file at once) and converting
+ * tensors and attributes. */
+#include "onnx_internal.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+n2d2_status ox_read_model(const char *path, Onnx__ModelProto **out)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return n2d2_error(N2D2_ERR_NOT_FOUND, "%s: cannot open the ONNX file: %s", path, strerror(errno));
+    long size = -1;
+    if (fseek(f, 0, SEEK_END) == 0)
+        size = ftell(f);
+    if (size < 0 || fseek(f, 0, SEEK_SET) != 0) {
+        fclose(f);
+        return n2d2_error(N2D2_ERR_IO, "%s: cannot read the ONNX file", path);
+    }
+    uint8_t *buf = malloc(size ? (size_t)size : 1);
+    if (!buf) {
+        fclose(f);
+        return n2d2_error(N2D2_ERR_NOMEM, "%s: out of memory reading %ld bytes", path, size);
+    }
+    size_t got = fread(buf, 1, (size_t)size, f);
+    fclose(f);
+    if (got != (size_t)size) {
+        free(buf);
+        return n2d2_error(N2D2_ERR_IO, "%s: short read (%zu of %ld bytes)", path, got, size);
+    }
+    Onnx__ModelProto *m = onnx__model_proto__unpack(NULL, (size_t)size, buf);
+    free(buf);
+    if (!m)
+        return n2d2_error(N2D2_ERR_PARSE,
+                          "%s: not a valid ONNX model (protobuf decoding failed: truncated or "
+                          "not an .onnx file, %ld bytes)",
+                          path, size);
+    if (!m->graph) {
+        onnx__model_proto__free_unpacked(m, NULL);
+        return n2d2_error(N2D2_ERR_PARSE, "%s: not an ONNX model (no graph)", path);
+    }
+    *out = m;
+    return N2D2_OK;
+}
+
+/* ONNX TensorProto.DataType codes we read. */
+enum { T_FLOAT = 1, T_UINT8 = 2, T_INT8 = 3, T_INT32 = 6, T_INT64 = 7, T_BOOL = 9, T_DOUBLE = 11 };
+
+static size_t elem_size(int type)
+{
+    switch (type) {
+    case T_FLOAT: case T_INT32: return 4;
+    case T_UINT8: case T_INT8: case T_BOOL: return 1;
+    case T_INT64: case T_DOUBLE: return 8;
+    default: return 0;
+    }
+}
+
+static double read_raw(const uint8_t *p, int type)
+{
+    /* ONNX raw data is little-endian, as is every host we build for. */
+    switch (type) {
+    case T_FLOAT: { float v; memcpy(&v, p, 4); return v; }
+    case T_DOUBLE: { double v; memcpy(&v, p, 8); return v; }
+    case T_INT32: { int32_t v; memcpy(&v, p, 4); return v; }
+    case T_INT64: { int64_t v; memcpy(&v, p, 8); return (double)v; }
+    case T_INT8: return (int8_t)p[0];
+    default: return p[0];
+    }
+}
+
+n2d2_status ox_tensor_values(ox_ctx *c, const Onnx__TensorProto *t, ox_value *v)
+{
+    const char *name = t->name ? t->name : "(unnamed)";
+    if (t->n_dims > OX_MAX_RANK)
+        return n2d2_error(N2D2_ERR_NOT_IMPLEMENTED, "%s: tensor '%s' has %zu dimensions (at most %d "
+                          "are implemented)", c->path, name, t->n_dims, OX_MAX_RANK);
+    size_t numel = 1;
+    for (size_t d = 0; d < t->n_dims; ++d) {
+        if (t->dims[d] < 0 || (t->dims[d] > 0 && numel > SIZE_MAX / 16 / (size_t)t->dims[d]))
+            return n2d2_error(N2D2_ERR_PARSE, "%s: tensor '%s' has an invalid dimension %lld", c->path,
+                              name, (long long)t->dims[d]);
+        numel *= (size_t)t->dims[d];
+        v->dims[d] = t->dims[d];
+    }
+    v->rank = (int)t->n_dims;
+    int type = t->has_data_type ? t->data_type : 0;
+    if (t->has_data_location && t->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL)
+        return n2d2_error(N2D2_ERR_NOT_IMPLEMENTED,
+                          "%s: tensor '%s' keeps its data in an external file: external data is not "
+                          "implemented yet (save the model with all tensors inside the .onnx file)",
+                          c->path, name);
+    size_t es = elem_size(type);
+    if (!es)
+        return n2d2_error(N2D2_ERR_NOT_IMPLEMENTED, "%s: tensor '%s' has data type %d: only float, "
+                          "double, int8/32/64, uint8 and bool tensors are implemented", c->path, name, type);
+    /* Check the size first: the dims may claim far more than the file holds. */
+    size_t have = t->has_raw_data          ? (t->raw_data.len % es ? (size_t)-1 : t->raw_data.len / es)
+                  : type == T_FLOAT        ? t->n_float_data
+                  : type == T_DOUBLE       ? t->n_double_data
+                  : type == T_INT64        ? t->n_int64_data
+                                           : t->n_int32_data;
+    if (have != numel)
+        return n2d2_error(N2D2_ERR_PARSE,
+                          "%s: tensor '%s': its data holds %s%zu bytes but its dimensions need %zu "
+                          "values of %zu bytes",
+                          c->path, name, t->has_raw_data ? "" : "(typed) ",
+                          t->has_raw_data ? t->raw_data.len : have * es, numel, es);
+    double *data = malloc((numel ? numel : 1) * sizeof *data);
+    if (!data)
+        return n2d2_error(N2D2_ERR_NOMEM, "out of memory for tensor '%s' (%zu values)", name, numel);
+    for (size_t i = 0; i < numel; ++i) {
+        if (t->has_raw_data)
+            data[i] = read_raw(t->raw_data.data + i * es, type);
+        else if (type == T_FLOAT)
+            data[i] = t->float_data[i];
+        else if (type == T_DOUBLE)
+            data[i] = t->double_data[i];
+        else if (type == T_INT64)
+            data[i] = (double)t->int64_data[i];
+        else
+            data[i] = t->int32_data[i];
+    }
+    v->data = data;
+    v->numel = numel;
+    v->state = OX_CONST;
+    return N2D2_OK;
+}
+
+const Onnx__AttributeProto *ox_attr(const Onnx__NodeProto *n, const char *name)
+{
+    for (size_t i = 0; i < n->n_attribute; ++i)
+        if (n->attribute[i]->name && strcmp(n->attribute[i]->name, name) == 0)
+            return n->attribute[i];
+    return NULL;
+}
+
+int64_t ox_attr_int(const Onnx__NodeProto *n, const char *name, int64_t fallback)
+{
+    const Onnx__AttributeProto *a = ox_attr(n, name);
+    return a && a->has_i ? a->i : fallback;
+}
+
+double ox_attr_float(const Onnx__NodeProto *n, const char *name, double fallback)
+{
+    const Onnx__AttributeProto *a = ox_attr(n, name);
+    return a && a->has_f ? a->f : fallback;
+}
+
+int ox_attr_ints(const Onnx__NodeProto *n, const char *name, int64_t *out, int max)
+{
+    const Onnx__AttributeProto *a = ox_attr(n, name);
+    if (!a)
+        return -1;
+    for (size_t i = 0; i < a->n_ints && (int)i < max; ++i)
+        out[i] = a->ints[i];
+    return a->n_ints > (size_t)max ? max + 1 : (int)a->n_ints;
+}
+
+const char *ox_attr_string(const Onnx__NodeProto *n, const char *name, const char *fallback)
+{
+    static _Thread_local char buf[64];
+    const Onnx__AttributeProto *a = ox_attr(n, name);
+    if (!a || !a->has_s)
+        return fallback;
+    size_t len = a->s.len < sizeof buf - 1 ? a->s.len : sizeof buf - 1;
+    memcpy(buf, a->s.data, len);
+    buf[len] = '\0';
+    return buf;
+}
