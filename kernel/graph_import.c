@@ -413,6 +413,8 @@ n2d2_status n2d2_graph_apply_imported(n2d2_graph *g, n2d2_cell *cell)
     }
     for (size_t i = lo; i < gi->n_params && strcmp(gi->params[i].cell, cell->name) == 0; ++i) {
         import_param *p = &gi->params[i];
+        if (!p->value)
+            continue; /* applied already (released below) */
         cell_param *target = NULL;
         for (size_t k = 0; k < cell->n_learnables && !target; ++k)
             if (strcmp(cell->learnables[k].name, p->param) == 0)
@@ -436,6 +438,10 @@ n2d2_status n2d2_graph_apply_imported(n2d2_graph *g, n2d2_cell *cell)
         n2d2_status st = n2d2_tensor_copy(target->value, src);
         if (st != N2D2_OK)
             return st;
+        /* Applied once per cell: free the copy now so that a large model's
+         * weights are not held twice while the next cells are built. */
+        n2d2_tensor_release(p->value);
+        p->value = NULL;
     }
     return N2D2_OK;
 }

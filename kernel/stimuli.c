@@ -100,6 +100,11 @@ static n2d2_status setup_labels(n2d2_stimuli *sp)
     sp->with_labels = sp->composite || (has_rois && sp->composite_mode != SP_COMPOSITE_NONE);
     sp->want_pixel = sp->with_labels && sp->composite_mode != SP_COMPOSITE_NONE &&
                      n2d2_params_bool(p, "DataFileLabel");
+    const char *cache_path = n2d2_params_string(sp->sp_params, "CachePath");
+    if (sp->composite && cache_path && *cache_path)
+        return n2d2_params_error(sp->sp_params, "CachePath", N2D2_ERR_NOT_IMPLEMENTED,
+                                 "CachePath with CompositeStimuli=1 is not implemented yet (the "
+                                 "disk cache keeps no label maps; the in-memory cache does)");
     if (sp->composite && (size_t)sp->shape.dims[1] * sp->shape.dims[2] == 0)
         return n2d2_params_error(sp->sp_params, "CompositeStimuli", N2D2_ERR_NOT_IMPLEMENTED,
                                  "pixel-wise labels need a fixed input size (SizeX, SizeY)");
@@ -321,6 +326,7 @@ void n2d2_stimuli_free(n2d2_stimuli *sp)
     sp_worker_stop(sp);
     sp_destroy_chains(sp);
     sp_cache_free(&sp->cache);
+    sp_cache_free(&sp->label_cache);
     sp_disk_free(&sp->disk);
     if (sp->db_state && sp->db_ops && sp->db_ops->destroy)
         sp->db_ops->destroy(sp->db_state);

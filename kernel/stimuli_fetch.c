@@ -42,6 +42,12 @@ n2d2_status sp_cache_init(n2d2_stimuli *sp)
     if (!sp->cache.entries)
         return n2d2_error(N2D2_ERR_NOMEM, "out of memory allocating the stimuli cache index");
     sp->cache.limit = cache_limit();
+    if (sp->composite) {
+        sp->label_cache.entries = calloc(n ? n : 1, sizeof *sp->label_cache.entries);
+        if (!sp->label_cache.entries)
+            return n2d2_error(N2D2_ERR_NOMEM, "out of memory allocating the stimuli cache index");
+        sp->label_cache.limit = sp->cache.limit; /* checked together in fetch_composite */
+    }
     return N2D2_OK;
 }
 
@@ -60,9 +66,14 @@ static void *cache_data(const sp_cache *c, const sp_cache_entry *e)
 }
 
 /* Keep a copy of `t`; silently skipped once the memory budget is spent. */
-static n2d2_status cache_store(n2d2_stimuli *sp, size_t index, const n2d2_tensor *t, int label)
+static size_t padded_size(const n2d2_tensor *t)
 {
-    sp_cache *c = &sp->cache;
+    return (n2d2_tensor_nbytes(t) + CACHE_ALIGN - 1) / CACHE_ALIGN * CACHE_ALIGN;
+}
+
+static n2d2_status cache_store_in(n2d2_stimuli *sp, sp_cache *c, size_t index,
+                                  const n2d2_tensor *t, int label)
+{
     size_t bytes = n2d2_tensor_nbytes(t);
     size_t padded = (bytes + CACHE_ALIGN - 1) / CACHE_ALIGN * CACHE_ALIGN;
     const size_t *dims = n2d2_tensor_dims(t);
@@ -112,6 +123,11 @@ static n2d2_status cache_store(n2d2_stimuli *sp, size_t index, const n2d2_tensor
     c->chunk_used += padded;
     c->bytes += padded;
     return N2D2_OK;
+}
+
+static n2d2_status cache_store(n2d2_stimuli *sp, size_t index, const n2d2_tensor *t, int label)
+{
+    return cache_store_in(sp, &sp->cache, index, t, label);
 }
 
 /* ---- scratch tensors ---- */
@@ -462,27 +478,63 @@ static n2d2_status convert(const n2d2_stimuli *sp, n2d2_set set, n2d2_dtype src_
 
 /* ---- the pipeline ---- */
 
-/* The whole pipeline with the label map, uncached: the in-memory and
- * disk caches keep no label maps, so composite stimuli are recomputed at
- * each fetch (static random draws come from pass 0, so the result is the
- * same as a cached one). */
+/* A copy of cache entry `e` of `c` as a new tensor. */
+static n2d2_status from_cache(const sp_cache *c, const sp_cache_entry *e, n2d2_tensor **out)
+{
+    size_t dims[3] = {e->dims[0], e->dims[1], e->dims[2]};
+    n2d2_status st = n2d2_tensor_new((n2d2_dtype)e->dtype, 3, dims, out);
+    if (st == N2D2_OK)
+        memcpy(n2d2_tensor_data(*out), cache_data(c, e), n2d2_tensor_nbytes(*out));
+    return st;
+}
+
+/* The pipeline with the label map (CompositeStimuli=1). The static part
+ * and its label map are kept in memory side by side (both or neither, so
+ * a full cache never half-stores a stimulus); the disk cache is not used
+ * (it keeps no label maps). */
 static n2d2_status fetch_composite(n2d2_stimuli *sp, sp_scratch *scratch, size_t index,
                                    n2d2_set set, uint64_t pass, void *dst, int *label,
                                    int32_t *map_dst)
 {
+    sp_cache_entry *e = &sp->cache.entries[index], *le = &sp->label_cache.entries[index];
     n2d2_tensor *t = NULL, *map = NULL;
-    n2d2_status st = sp_read_static_map(sp, index, set, &sp->global_static, &t, label, &map);
-    if (st != N2D2_OK)
-        return st;
     const sp_transform *last = last_static(sp, set);
+    n2d2_status st;
     n2d2_rng rng;
-    item_rng(&rng, sp->seed, 0, index);
-    /* Static channel chains and whole-stimulus items draw from pass 0 as
-     * in the cached path; with on-the-fly items everything after the
-     * static global chain draws from this pass. */
-    if (!sp->cache_final)
+    if (e->state == SP_CACHE_STORED && le->state == SP_CACHE_STORED) {
+        st = from_cache(&sp->cache, e, &t);
+        if (st == N2D2_OK)
+            st = from_cache(&sp->label_cache, le, &map);
+        *label = e->label;
+    } else {
+        st = sp_read_static_map(sp, index, set, &sp->global_static, &t, label, &map);
+        if (st != N2D2_OK)
+            return st;
+        if (sp->cache_final) {
+            /* No on-the-fly step: the whole pipeline is static (pass 0). */
+            item_rng(&rng, sp->seed, 0, index);
+            st = run_rest(sp, scratch, &t, &map, label, set, &rng, &last);
+            if (st == N2D2_OK)
+                st = check_size(sp, n2d2_tensor_dims(t), index, set, last);
+        }
+        /* One memory budget for data and maps together. */
+        size_t need = map ? padded_size(t) + padded_size(map) : 0;
+        if (st == N2D2_OK && map &&
+            sp->cache.bytes + sp->label_cache.bytes + need <= sp->cache.limit) {
+            st = cache_store_in(sp, &sp->cache, index, t, *label);
+            if (st == N2D2_OK)
+                st = cache_store_in(sp, &sp->label_cache, index, map, *label);
+        } else if (st == N2D2_OK && map && !sp->cache.full_warned) {
+            n2d2_log_warn("[%s]: the in-memory stimuli cache reached %zu MiB: the other stimuli "
+                          "are recomputed at each fetch (N2D2_STIMULI_CACHE_MB sets the limit)",
+                          sp->section, sp->cache.limit >> 20);
+            sp->cache.full_warned = 1;
+        }
+    }
+    if (st == N2D2_OK && !sp->cache_final) {
         item_rng(&rng, sp->seed, pass, index);
-    st = run_rest(sp, scratch, &t, &map, label, set, &rng, &last);
+        st = run_rest(sp, scratch, &t, &map, label, set, &rng, &last);
+    }
     if (st == N2D2_OK)
         st = check_size(sp, n2d2_tensor_dims(t), index, set, last);
     if (st == N2D2_OK && (!map || n2d2_tensor_dim(map, 1) != sp->shape.dims[1] ||
@@ -498,8 +550,7 @@ static n2d2_status fetch_composite(n2d2_stimuli *sp, sp_scratch *scratch, size_t
     if (st == N2D2_OK && map_dst)
         memcpy(map_dst, n2d2_tensor_cdata(map), n2d2_tensor_nbytes(map));
     n2d2_tensor_release(map);
-    n2d2_tensor_release(scratch->data);
-    scratch->data = t;
+    n2d2_tensor_release(t);
     return st;
 }
 

@@ -160,6 +160,7 @@ struct n2d2_stimuli {
     float lut_f[256];
     double lut_d[256];
     sp_cache cache;
+    sp_cache label_cache; /* label maps beside `cache` (CompositeStimuli=1) */
     sp_disk_cache disk;
     uint64_t passes[N2D2_SET_COUNT];
     sp_worker w;

@@ -1,6 +1,7 @@
 /* Reference-counted dense tensors over shared, aligned storage. */
 #include "n2d2/tensor.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +9,8 @@
 #define N2D2_TENSOR_ALIGN 64
 
 typedef struct tensor_storage {
-    void *data;
+    void *data;  /* N2D2_TENSOR_ALIGN-aligned, inside block */
+    void *block; /* what calloc returned */
     size_t nbytes;
     int refcount;
 } tensor_storage;
@@ -97,15 +99,18 @@ n2d2_status n2d2_tensor_new(n2d2_dtype dtype, uint32_t ndim, const size_t *dims,
         padded = N2D2_TENSOR_ALIGN;
     tensor_storage *s = calloc(1, sizeof *s);
     n2d2_tensor *t = handle_new(dtype, ndim, dims, numel);
-    void *data = aligned_alloc(N2D2_TENSOR_ALIGN, padded);
-    if (!s || !t || !data) {
+    /* calloc, not aligned_alloc + memset: large blocks come zeroed from the
+     * system and their pages are only backed once written, so tensors a
+     * run never touches (gradients during inference) cost no memory. */
+    void *block = padded <= SIZE_MAX - N2D2_TENSOR_ALIGN ? calloc(1, padded + N2D2_TENSOR_ALIGN) : NULL;
+    if (!s || !t || !block) {
         free(s);
         free(t);
-        free(data);
+        free(block);
         return n2d2_error(N2D2_ERR_NOMEM, "out of memory allocating a %zu-byte tensor", nbytes);
     }
-    memset(data, 0, padded);
-    s->data = data;
+    s->block = block;
+    s->data = (void *)(((uintptr_t)block + N2D2_TENSOR_ALIGN - 1) & ~(uintptr_t)(N2D2_TENSOR_ALIGN - 1));
     s->nbytes = nbytes;
     s->refcount = 1;
     t->storage = s;
@@ -143,7 +148,7 @@ void n2d2_tensor_release(n2d2_tensor *t)
     if (!t || --t->refcount > 0)
         return;
     if (--t->storage->refcount == 0) {
-        free(t->storage->data);
+        free(t->storage->block);
         free(t->storage);
     }
     free(t);

@@ -138,10 +138,12 @@ typedef struct n2d2_tgt_pixel_params {
     int cross_entropy;
 } n2d2_tgt_pixel_params;
 
-/* Classes of the h x w output pixels from an lh x lw label map, resized
- * by nearest neighbour; -1 (N2D2_TGT_IGNORE) for ignored pixels. */
+/* Classes of the h x w output pixels from an lh x lw label map: majority
+ * label of each macro-pixel, `weak` (WeakTarget, -2 = none) yielding to any
+ * other label; -1 (N2D2_TGT_IGNORE) for ignored pixels. */
 n2d2_status n2d2_tgt_pixel_classes(const n2d2_tgt_mapping *m, const int32_t *map, size_t lh,
-                                   size_t lw, size_t h, size_t w, const char *section, int *cls);
+                                   size_t lw, size_t h, size_t w, int weak, const char *section,
+                                   int *cls);
 /* One item, y and g {C, hw}: per pixel target, gradient (0 for ignored
  * pixels), loss (returned, summed over the pixels) and statistics;
  * *valid = pixels counted. */

@@ -1,7 +1,10 @@
 /* Pixel-wise targets (segmentation, as N2D2's Target with composite
- * stimuli): the label map of each item is resized with nearest-neighbour
- * sampling (OpenCV INTER_NEAREST: source = floor(dst * src_size /
- * dst_size)) to the output's H x W, and every pixel is one sample with
+ * stimuli, manual 23.2): each output pixel (x, y) of an H x W output covers
+ * the macro-pixel of the lh x lw label map with rows [y lh / H, (y + 1) lh
+ * / H) and columns likewise (integer division; at least the nearest source
+ * pixel when the output is larger); its label is the majority label there
+ * (ties: the smallest id), except that with WeakTarget >= -1 any other label
+ * takes precedence over the weak one. Every output pixel is one sample with
  * its own class; label -1 (no label, ROIsMargin) follows the mapping's
  * invalid class, ignored by default. */
 #include <math.h>
@@ -11,21 +14,63 @@
 
 #define CE_EPSILON 1e-12
 
-n2d2_status n2d2_tgt_pixel_classes(const n2d2_tgt_mapping *m, const int32_t *map, size_t lh,
-                                   size_t lw, size_t h, size_t w, const char *section, int *cls)
+/* Label of one output pixel from the labels `v[0..n)` of its macro-pixel:
+ * the most frequent (ties: the smallest id), except that when `weak` >= -1
+ * any other label takes precedence over `weak`. Sorts v. */
+static int32_t majority(int32_t *v, size_t n, int weak)
 {
-    for (size_t y = 0; y < h; ++y) {
-        size_t sy = (size_t)((double)y * (double)lh / (double)h);
-        sy = sy < lh ? sy : lh - 1;
-        for (size_t x = 0; x < w; ++x) {
-            size_t sx = (size_t)((double)x * (double)lw / (double)w);
-            sx = sx < lw ? sx : lw - 1;
-            n2d2_status st = n2d2_tgt_mapping_class(m, map[sy * lw + sx], section, &cls[y * w + x]);
+    for (size_t i = 1; i < n; ++i) { /* insertion sort: blocks are small */
+        int32_t x = v[i];
+        size_t j = i;
+        for (; j > 0 && v[j - 1] > x; --j)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+    int32_t best = v[0];
+    size_t best_n = 0;
+    int have_strong = 0;
+    for (size_t i = 0; i < n; ++i)
+        have_strong |= weak < -1 || v[i] != weak;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && v[j] == v[i])
+            ++j;
+        if ((!have_strong || v[i] != weak) && j - i > best_n) {
+            best = v[i];
+            best_n = j - i;
+        }
+        i = j;
+    }
+    return best;
+}
+
+n2d2_status n2d2_tgt_pixel_classes(const n2d2_tgt_mapping *m, const int32_t *map, size_t lh,
+                                   size_t lw, size_t h, size_t w, int weak, const char *section,
+                                   int *cls)
+{
+    size_t bh = (lh + h - 1) / h + 1, bw = (lw + w - 1) / w + 1;
+    int32_t *v = malloc(bh * bw * sizeof *v);
+    if (!v)
+        return n2d2_error(N2D2_ERR_NOMEM, "out of memory");
+    n2d2_status st = N2D2_OK;
+    for (size_t y = 0; y < h && st == N2D2_OK; ++y) {
+        size_t y0 = y * lh / h, y1 = (y + 1) * lh / h;
+        y1 = y1 > y0 ? y1 : y0 + 1; /* upscaling: the nearest source row */
+        for (size_t x = 0; x < w && st == N2D2_OK; ++x) {
+            size_t x0 = x * lw / w, x1 = (x + 1) * lw / w;
+            x1 = x1 > x0 ? x1 : x0 + 1;
+            size_t n = 0;
+            for (size_t sy = y0; sy < y1; ++sy)
+                for (size_t sx = x0; sx < x1; ++sx)
+                    v[n++] = map[sy * lw + sx];
+            int32_t label = majority(v, n, weak);
+            st = n2d2_tgt_mapping_class(m, label, section, &cls[y * w + x]);
             if (st != N2D2_OK)
-                return n2d2_error_prefix("pixel (%zu, %zu) of the label map", sx, sy);
+                n2d2_error_prefix("output pixel (%zu, %zu) of the label map", x, y);
         }
     }
-    return N2D2_OK;
+    free(v);
+    return st;
 }
 
 double n2d2_tgt_pixel_item(const n2d2_tgt_pixel_params *p, const double *y, const int *cls,

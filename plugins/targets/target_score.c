@@ -35,6 +35,7 @@ typedef struct target {
     n2d2_tgt_mapping map;
     set_stats stats[N2D2_SET_COUNT];
     const n2d2_stimuli *stimuli; /* label maps, or NULL */
+    int weak;                    /* WeakTarget */
     size_t h, w;                 /* output pixels */
     int *pcls;                   /* [hw] classes of one item's pixels */
     /* scratch, grown on demand */
@@ -79,8 +80,6 @@ static n2d2_status check_not_implemented(const n2d2_params *p)
     } keys[] = {
         {"DataAsTarget", n2d2_params_bool(p, "DataAsTarget") != 0,
          "the input data as target (auto-encoders)"},
-        {"WeakTarget", n2d2_params_int(p, "WeakTarget") != -2,
-         "weak labels of pixel-wise (macro-pixel) targets"},
         {"MaskLabelTarget", n2d2_params_string(p, "MaskLabelTarget")[0] != '\0',
          "masking by another target"},
         {"MaskedLabel", n2d2_params_int(p, "MaskedLabel") != -1, "masking by another target"},
@@ -165,6 +164,7 @@ static n2d2_status target_create(const n2d2_params *p, const n2d2_target_context
     t->h = shape->ndim >= 2 ? shape->dims[1] : 1;
     t->w = shape->ndim >= 3 ? shape->dims[2] : 1;
     t->stimuli = ctx->stimuli;
+    t->weak = (int)n2d2_params_int(p, "WeakTarget");
     t->target_value = n2d2_params_float(p, "TargetValue");
     t->default_value = n2d2_params_float(p, "DefaultValue");
     t->binary_threshold = n2d2_params_float(p, "BinaryThreshold");
@@ -352,7 +352,7 @@ static n2d2_status process_pixels(target *t, const n2d2_tensor *output, const n2
     /* Every label first: an error leaves statistics and gradient alone. */
     for (size_t i = 0; i < count; ++i) {
         n2d2_status st = n2d2_tgt_pixel_classes(&t->map, m + i * lh * lw, lh, lw, t->h, t->w,
-                                                t->section, t->pcls);
+                                                t->weak, t->section, t->pcls);
         if (st != N2D2_OK)
             return n2d2_error_prefix("item %zu of the batch", i);
     }
@@ -361,8 +361,10 @@ static n2d2_status process_pixels(target *t, const n2d2_tensor *output, const n2
     for (size_t i = 0; i < batch; ++i) {
         size_t off = i * t->per_item, valid = 0;
         if (i < count) {
-            n2d2_tgt_pixel_classes(&t->map, m + i * lh * lw, lh, lw, t->h, t->w, t->section,
-                                   t->pcls);
+            n2d2_status st = n2d2_tgt_pixel_classes(&t->map, m + i * lh * lw, lh, lw, t->h, t->w,
+                                                    t->weak, t->section, t->pcls);
+            if (st != N2D2_OK) /* checked above: only out of memory */
+                return st;
             load(output, off, t->per_item, t->y);
             sum += n2d2_tgt_pixel_item(&p, t->y, t->pcls, t->g, &stats->cm, &stats->topn_ok,
                                        &stats->counted, &valid);

@@ -117,7 +117,7 @@ START_TEST(unlabeled_for_test)
     make_raw();
     write_file("WISDM_at_v2.0_unlabeled_raw.txt",
                "7,NoLabel,1,1,1,1;\n7,NoLabel,2,2,2,2;\n7,NoLabel,3,3,3,3;\n"
-               "7,NoLabel,4,4,4,4;\n7,NoLabel,5,5,5,5;\n7,NoLabel,6,6,6,6;\n");
+               "7,NoLabel,4,4,4,4;\n7,,5,5,5,5;\n7,NoLabel,6,6,6,6;\n");
     dbf_handle h;
     ck_assert_int_eq(open_db(&h, "UseUnlabeledForTest=1\n", 0), N2D2_OK);
     ck_assert_uint_eq(n2d2_database_label_count(h.db), 3);
@@ -129,7 +129,9 @@ START_TEST(unlabeled_for_test)
     ck_assert_int_eq(n2d2_database_stimulus_label(h.db, first), -1);
     n2d2_tensor *t = NULL;
     ck_assert_int_eq(h.ops->read(h.state, h.db, first, &t, NULL), N2D2_OK);
-    ck_assert_float_eq(((const float *)n2d2_tensor_data(t))[0], 3.0f); /* starts at sample 2 */
+    const float *f = n2d2_tensor_data(t);
+    ck_assert_float_eq(f[0], 3.0f); /* starts at sample 2 */
+    ck_assert_float_eq(f[2], 5.0f); /* the record without activity is kept here */
     n2d2_tensor_release(t);
     dbf_close(&h);
 }

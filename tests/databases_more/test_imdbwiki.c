@@ -122,7 +122,8 @@ START_TEST(errors)
 {
     make_tree();
     dbf_handle h;
-    text("imdb_metadata/wiki.csv", "00/a.jpg;A;10;20;50;70;1970;2000;0\n\n00/b.jpg;B;1;2;3;4;5;6\n");
+    text("imdb_metadata/wiki.csv",
+         "00/a.jpg;A;10;20;50;70;1970;2000;0\n\n00/b.jpg;B;1;2;3;4;5;6\n");
     dbf_assert_error(open_db(&h, ""), N2D2_ERR_PARSE, "wiki.csv:3: 8 fields, expected 9");
     dbf_close(&h);
     text("imdb_metadata/wiki.csv", "00/a.jpg;A;abc;20;50;70;1970;2000;0\n");

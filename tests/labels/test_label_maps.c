@@ -265,7 +265,7 @@ START_TEST(label_maps_follow_flip_and_padcrop)
     for (size_t i = 0; i < 4; ++i) {
         size_t padded = 0;
         for (size_t k = 0; k < 7 * 9; ++k) {
-            size_t x, y;
+            size_t x = 0, y = 0;
             if (r.data[i][k] == 0.0f) {
                 ck_assert_int_eq(r.map[i][k], -1); /* padding has no label */
                 ++padded;
@@ -278,10 +278,64 @@ START_TEST(label_maps_follow_flip_and_padcrop)
     }
     /* The flip really happened: the top-left data pixel comes from the
      * bottom-right source pixel. */
-    size_t x, y;
+    size_t x = 0, y = 0;
     ck_assert(source_of(r.data[0][1 * 9 + 1], &x, &y));
     ck_assert_uint_eq(x, FX_W - 1);
     ck_assert_uint_eq(y, FX_H - 1);
+}
+END_TEST
+
+/* Static random horizontal flip (drawn once, cached with its map) and an
+ * on-the-fly random vertical flip (drawn at every pass): over 8 passes the
+ * map stays consistent with the data, the static draw never changes and
+ * the on-the-fly one does. */
+START_TEST(label_maps_follow_random_flips_across_passes)
+{
+    run ref;
+    run_ok(0, "CompositeLabel=Default\nDefaultLabel=bg", FX_H, FX_W, "", &ref);
+    const char *text =
+        "[database]\nType=TestROI_Database\nCase=0\nCompositeLabel=Default\nDefaultLabel=bg\n"
+        "[sp]\nSizeX=6\nSizeY=5\nBatchSize=4\nCompositeStimuli=1\n"
+        "[sp.Transformation]\nType=FlipTransformation\nRandomHorizontalFlip=1\n"
+        "[sp.OnTheFlyTransformation]\nType=FlipTransformation\nRandomVerticalFlip=1\n";
+    n2d2_ini *ini;
+    ck_assert_int_eq(n2d2_ini_load_string(text, strlen(text), "net.ini", &ini), N2D2_OK);
+    n2d2_shape shape = {3, {1, FX_H, FX_W}};
+    n2d2_stimuli *sp;
+    ck_assert_int_eq(n2d2_stimuli_new(ini, reg, "sp", &shape, N2D2_FLOAT32, 4, 9, &sp), N2D2_OK);
+    size_t dims[4] = {4, 1, FX_H, FX_W};
+    n2d2_tensor *in;
+    ck_assert_int_eq(n2d2_tensor_new(N2D2_FLOAT32, 4, dims, &in), N2D2_OK);
+    int hflip[4] = {-1, -1, -1, -1}, vseen[4][2] = {{0}};
+    for (int pass = 0; pass < 8; ++pass) {
+        size_t count, idx[4];
+        ck_assert_int_eq(n2d2_stimuli_begin(sp, N2D2_SET_LEARN, 0, 0), N2D2_OK);
+        ck_assert_int_eq(n2d2_stimuli_next(sp, in, NULL, idx, &count), N2D2_OK);
+        ck_assert_uint_eq(count, 4);
+        const float *x = n2d2_tensor_cdata(in);
+        const int32_t *m = n2d2_tensor_cdata(n2d2_stimuli_label_maps(sp));
+        for (size_t i = 0; i < 4; ++i) {
+            for (size_t k = 0; k < FX_H * FX_W; ++k) {
+                size_t sx = 0, sy = 0;
+                ck_assert(source_of(x[i * FX_H * FX_W + k], &sx, &sy));
+                ck_assert_int_eq(m[i * FX_H * FX_W + k], ref.map[idx[i]][sy * FX_W + sx]);
+            }
+            size_t sx = 0, sy = 0;
+            ck_assert(source_of(x[i * FX_H * FX_W], &sx, &sy)); /* the top-left pixel's source */
+            int h = sx == FX_W - 1, v = sy == FX_H - 1;
+            if (hflip[i] < 0)
+                hflip[i] = h;
+            ck_assert_int_eq(h, hflip[i]);
+            vseen[i][v] = 1;
+        }
+    }
+    int varied = 0;
+    for (size_t i = 0; i < 4; ++i)
+        varied += vseen[i][0] && vseen[i][1];
+    ck_assert_int_gt(varied, 0);
+    n2d2_tensor_release(in);
+    n2d2_stimuli_free(sp);
+    n2d2_ini_free(ini);
 }
 END_TEST
 
@@ -295,6 +349,17 @@ START_TEST(label_maps_follow_rescale_nearest)
         for (size_t y = 0; y < 10; ++y)
             for (size_t x = 0; x < 12; ++x)
                 ck_assert_int_eq(r.map[i][y * 12 + x], ref.map[i][(y / 2) * FX_W + x / 2]);
+}
+END_TEST
+
+START_TEST(disk_cache_with_maps_is_not_implemented)
+{
+    run r;
+    n2d2_status st = open_run(0, "CompositeLabel=Combine", FX_H, FX_W, "CachePath=/tmp/x\n", &r);
+    ck_assert_int_eq(st, N2D2_ERR_NOT_IMPLEMENTED);
+    ck_assert_msg(strstr(n2d2_error_message(), "net.ini:") &&
+                      strstr(n2d2_error_message(), "not implemented yet"),
+                  "%s", n2d2_error_message());
 }
 END_TEST
 
@@ -369,6 +434,29 @@ START_TEST(non_composite_provider_has_no_maps)
     ck_assert_ptr_null(n2d2_stimuli_label_maps(sp));
     n2d2_stimuli_free(sp);
     n2d2_ini_free(ini);
+    /* CompositeStimuli=0 still extracts the single ROI of a labelled
+     * stimulus (CompositeLabel=Auto), with its label. */
+    char text2[] = "[database]\nType=TestROI_Database\nCase=2\n"
+                   "[sp]\nSizeX=3\nSizeY=2\nBatchSize=4\n";
+    ck_assert_int_eq(n2d2_ini_load_string(text2, strlen(text2), "net.ini", &ini), N2D2_OK);
+    n2d2_shape crop = {3, {1, 2, 3}};
+    ck_assert_msg(n2d2_stimuli_new(ini, reg, "sp", &crop, N2D2_FLOAT32, 4, 1, &sp) == N2D2_OK, "%s",
+                  n2d2_error_message());
+    size_t dims[4] = {4, 1, 2, 3};
+    n2d2_tensor *in;
+    ck_assert_int_eq(n2d2_tensor_new(N2D2_FLOAT32, 4, dims, &in), N2D2_OK);
+    ck_assert_int_eq(n2d2_stimuli_begin(sp, N2D2_SET_LEARN, 0, 0), N2D2_OK);
+    size_t count;
+    int labels[4];
+    ck_assert_int_eq(n2d2_stimuli_next(sp, in, labels, NULL, &count), N2D2_OK);
+    ck_assert_uint_eq(count, 1);
+    ck_assert_int_eq(labels[0], 0);
+    const float *x = n2d2_tensor_cdata(in);
+    ck_assert_float_eq_tol(x[0], (float)(1 + 2 + 10) / 255.0f, 1e-6);
+    ck_assert_float_eq_tol(x[5], (float)(1 + 4 + 20) / 255.0f, 1e-6);
+    n2d2_tensor_release(in);
+    n2d2_stimuli_free(sp);
+    n2d2_ini_free(ini);
 }
 END_TEST
 
@@ -386,8 +474,10 @@ int main(void)
     tcase_add_test(tc, pixel_wise_labels_with_rois);
     tcase_add_test(tc, default_label_names_an_existing_label);
     tcase_add_test(tc, label_maps_follow_flip_and_padcrop);
+    tcase_add_test(tc, label_maps_follow_random_flips_across_passes);
     tcase_add_test(tc, label_maps_follow_rescale_nearest);
     tcase_add_test(tc, a_transformation_that_ignores_maps_is_an_error);
+    tcase_add_test(tc, disk_cache_with_maps_is_not_implemented);
     tcase_add_test(tc, catalogue_roi_api);
     tcase_add_test(tc, non_composite_provider_has_no_maps);
     suite_add_tcase(s, tc);

@@ -1,8 +1,9 @@
 /* TargetScore with pixel-wise labels: the provider's label maps
  * (TestROI_Database case 0, CompositeLabel=Combine) scored by hand, pixel
  * by pixel: loss, gradient (zero on ignored pixels), recognition rate and
- * confusion matrix; the nearest resize of the maps to a smaller output;
- * the per-stimulus path when the output is 1 x 1. */
+ * confusion matrix; the majority reduction of the maps to a smaller output
+ * (macro-pixels) with and without WeakTarget; the per-stimulus path when
+ * the output is 1 x 1. */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -28,7 +29,7 @@ static void setup(void)
     ck_assert_int_eq(n2d2_loader_preload(loader, table, 2), N2D2_OK);
     const char *text = "[database]\nType=TestROI_Database\nCase=0\nCompositeLabel=Combine\n"
                        "[sp]\nSizeX=6\nSizeY=5\nBatchSize=4\nCompositeStimuli=1\n"
-                       "[out.Target]\n";
+                       "[out.Target]\n[out.Target-weak]\nWeakTarget=-1\n";
     ck_assert_int_eq(n2d2_ini_load_string(text, strlen(text), "net.ini", &ini), N2D2_OK);
     n2d2_shape shape = {3, {1, 5, 6}};
     ck_assert_msg(n2d2_stimuli_new(ini, reg, "sp", &shape, N2D2_FLOAT32, 4, 1, &sp) == N2D2_OK,
@@ -52,13 +53,13 @@ typedef struct tgt {
     n2d2_params *params;
 } tgt;
 
-static void tgt_new(tgt *t, size_t c, size_t h, size_t w)
+static void tgt_new_in(const char *section, tgt *t, size_t c, size_t h, size_t w)
 {
     const n2d2_feature *f;
     ck_assert_int_eq(n2d2_registry_resolve(reg, N2D2_KIND_TARGET, "TargetScore", NULL, "", &f),
                      N2D2_OK);
     t->ops = f->ops;
-    n2d2_ini_section *sec = n2d2_ini_find(ini, "out.Target");
+    n2d2_ini_section *sec = n2d2_ini_find(ini, section);
     ck_assert_int_eq(n2d2_params_from_ini(ini, &sec, 1, NULL, 0, f->params, f->n_params,
                                           &t->params),
                      N2D2_OK);
@@ -74,6 +75,11 @@ static void tgt_new(tgt *t, size_t c, size_t h, size_t w)
     ctx.stimuli = sp;
     ck_assert_msg(t->ops->create(t->params, &ctx, &t->state) == N2D2_OK, "%s",
                   n2d2_error_message());
+}
+
+static void tgt_new(tgt *t, size_t c, size_t h, size_t w)
+{
+    tgt_new_in("out.Target", t, c, h, w);
 }
 
 static void tgt_free(tgt *t)
@@ -152,7 +158,7 @@ START_TEST(every_pixel_is_a_sample)
 }
 END_TEST
 
-START_TEST(maps_are_resized_to_the_output)
+START_TEST(maps_are_reduced_to_the_output_by_majority)
 {
     tgt t;
     tgt_new(&t, 2, 2, 3);
@@ -162,11 +168,31 @@ START_TEST(maps_are_resized_to_the_output)
     double loss;
     ck_assert_int_eq(t.ops->process(t.state, y, labels, count, NULL, N2D2_SET_LEARN, &loss),
                      N2D2_OK);
-    /* Nearest: rows floor(y * 5 / 2) = 0, 2; columns floor(x * 6 / 3) =
-     * 0, 2, 4. s0: 1 1 1 / 1 0 1 → 5 correct of 6; s1: 0 of 6; s2: row 0
-     * -1 -1 -1, row 2 -1 1 1 (x 2, 4) → 2 of 2; s3: row 0 0 0 0, row 2
-     * 0 0 -1 → 0 of 5. 7 of 19. */
-    ck_assert_double_eq_tol(score(&t, ""), 7.0 / 19.0, 1e-12);
+    /* Macro-pixels: rows [0, 2) and [2, 5), columns [0, 2), [2, 4), [4, 6);
+     * majority label, ties to the smallest id (-1 first). s0: b everywhere
+     * (6 of 6 correct); s1: a (0 of 6); s2: every block has at least as
+     * many -1 as b → ignored; s3: a in (0, 0), (1, 0), (0, 1), -1 in the
+     * others → 3 counted, 0 correct. 6 of 15. */
+    ck_assert_double_eq_tol(score(&t, ""), 6.0 / 15.0, 1e-12);
+    n2d2_tensor_release(y);
+    tgt_free(&t);
+}
+END_TEST
+
+START_TEST(weak_target_yields_to_other_labels)
+{
+    tgt t;
+    tgt_new_in("out.Target-weak", &t, 2, 2, 3);
+    int labels[4];
+    size_t count = next_batch(labels);
+    n2d2_tensor *y = predict_b(2, 3);
+    double loss;
+    ck_assert_int_eq(t.ops->process(t.state, y, labels, count, NULL, N2D2_SET_LEARN, &loss),
+                     N2D2_OK);
+    /* WeakTarget=-1: any label beats "ignore". s2: b in blocks (1, 0),
+     * (1, 1), (2, 1) → 3 counted, 3 correct; s3: a in 5 blocks, 0
+     * correct. (6 + 3) of (6 + 6 + 3 + 5). */
+    ck_assert_double_eq_tol(score(&t, ""), 9.0 / 20.0, 1e-12);
     n2d2_tensor_release(y);
     tgt_free(&t);
 }
@@ -195,7 +221,8 @@ int main(void)
     TCase *tc = tcase_create("pixel");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, every_pixel_is_a_sample);
-    tcase_add_test(tc, maps_are_resized_to_the_output);
+    tcase_add_test(tc, maps_are_reduced_to_the_output_by_majority);
+    tcase_add_test(tc, weak_target_yields_to_other_labels);
     tcase_add_test(tc, one_pixel_output_scores_the_stimulus_label);
     suite_add_tcase(s, tc);
     return n2d2_check_run(s);

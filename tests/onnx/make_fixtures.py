@@ -9,7 +9,8 @@ usage: make_fixtures.py <models dir> <out dir>
 * <out>/op_<case>.onnx + .in.f32 + .out.f32: small PyTorch modules that use
   the operators the importer maps (exported at several opsets), with their
   PyTorch outputs; listed in <out>/cases.txt as
-  "name batch C H W" (input shape).
+  "name batch C H W" (input shape); *_typed: the same with some
+  initializers in float_data instead of raw_data.
 * <out>/bad_<case>.onnx: broken models for the error tests.
 """
 import io
@@ -140,5 +141,23 @@ for name, mod, shape, opsets in (("ops1", Ops1(), (3, 2, 9, 11), (9, 11, 13, 17)
         x.numpy().astype("<f4").tofile(os.path.join(out, case + ".in.f32"))
         y.numpy().astype("<f4").tofile(os.path.join(out, case + ".out.f32"))
         cases.append("%s %d %d %d %d" % ((case,) + tuple(shape)))
+        if opset == 13:
+            # The same model with every other initializer typed (float_data,
+            # no raw_data): the importer's file reader cuts raw_data out
+            # before unpacking and must leave typed data alone.
+            m = onnx.load_from_string(buf.getvalue())
+            for k, t in enumerate(m.graph.initializer):
+                if k % 2 == 0 and t.data_type == TensorProto.FLOAT:
+                    a = numpy_helper.to_array(t)
+                    t.ClearField("raw_data")
+                    t.float_data.extend(a.flatten().tolist())
+            typed = case + "_typed"
+            with open(os.path.join(out, typed + ".onnx"), "wb") as f:
+                f.write(m.SerializeToString())
+            for ext in (".in.f32", ".out.f32"):
+                with open(os.path.join(out, case + ext), "rb") as src, \
+                        open(os.path.join(out, typed + ext), "wb") as dst:
+                    dst.write(src.read())
+            cases.append("%s %d %d %d %d" % ((typed,) + tuple(shape)))
 with open(os.path.join(out, "cases.txt"), "w") as f:
     f.write("\n".join(cases) + "\n")

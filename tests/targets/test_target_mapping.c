@@ -280,7 +280,7 @@ START_TEST(not_implemented_keys)
     static const char *const names[] = {"cat", "dog", NULL};
     n2d2_database *db = tt_database(names);
     const char *given[] = {
-        "DataAsTarget=1",     "WeakTarget=-1",      "MaskLabelTarget=x.Target",
+        "DataAsTarget=1",     "MaskLabelTarget=x.Target", /* WeakTarget: tests/labels */
         "MaskedLabel=0",      "MaskedLabelValue=1", "NoDisplayLabel=0",
         "LabelsHueOffset=10", "EstimatedLabelsValueDisplay=1", "ValueThreshold=0.5",
         "ImageLogFormat=png",

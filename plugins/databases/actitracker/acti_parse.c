@@ -57,7 +57,8 @@ static int parse_integer(const char *s)
 }
 
 /* One record (without its ';'), already trimmed and non-empty. */
-static n2d2_status parse_record(char *rec, const char *path, size_t line, acti_data *d)
+static n2d2_status parse_record(char *rec, const char *path, size_t line, int unlabeled,
+                                acti_data *d)
 {
     static const char *const what[6] = {"user", "activity", "timestamp", "x-acceleration",
                                         "y-acceleration", "z-acceleration"};
@@ -76,7 +77,7 @@ static n2d2_status parse_record(char *rec, const char *path, size_t line, acti_d
     }
     for (size_t k = 0; k < n && k < 6; ++k)
         field[k] = dbm_trim(field[k]);
-    if (n >= 2 && field[1][0] == '\0') {
+    if (n >= 2 && field[1][0] == '\0' && !unlabeled) {
         if (d->n_skipped++ < MAX_WARNINGS)
             n2d2_log_warn("%s:%zu: record without activity, skipped", path, line);
         return N2D2_OK;
@@ -116,7 +117,8 @@ static n2d2_status parse_record(char *rec, const char *path, size_t line, acti_d
     return N2D2_OK;
 }
 
-n2d2_status acti_parse(char *text, size_t size, const char *path, acti_data *out)
+n2d2_status acti_parse(char *text, size_t size, const char *path, int unlabeled,
+                       acti_data *out)
 {
     memset(out, 0, sizeof *out);
     if (memchr(text, '\0', size))
@@ -134,7 +136,7 @@ n2d2_status acti_parse(char *text, size_t size, const char *path, acti_data *out
                 *semi = '\0';
             char *t = dbm_trim(rec);
             if (*t)
-                st = parse_record(t, path, lines.line_no, out);
+                st = parse_record(t, path, lines.line_no, unlabeled, out);
             rec = semi ? semi + 1 : NULL;
         }
     }

@@ -20,9 +20,11 @@ typedef struct acti_data {
 } acti_data;
 
 /* Parse `text` (modified in place) of file `path`. Records whose activity
- * is empty are skipped with a warning (the real files have some); any
- * other malformed record is an error naming path:line. */
-n2d2_status acti_parse(char *text, size_t size, const char *path, acti_data *out);
+ * is empty are skipped with a warning (the real files have some), unless
+ * `unlabeled` (the unlabeled file, whose activity is not used); any other
+ * malformed record is an error naming path:line. */
+n2d2_status acti_parse(char *text, size_t size, const char *path, int unlabeled,
+                       acti_data *out);
 void acti_free(acti_data *d);
 
 #endif

@@ -110,7 +110,7 @@ static n2d2_status load_file(acti *a, size_t which, const char *path)
         snprintf(msg, sizeof msg, "%s", n2d2_error_message());
         return dbm_path_error(a->params, "DataPath", st, TYPE, "%s", msg);
     }
-    st = acti_parse(text, size, path, &a->file[which]);
+    st = acti_parse(text, size, path, which == 1, &a->file[which]);
     free(text);
     return st;
 }

@@ -106,7 +106,8 @@ static n2d2_status each_line(celeba *c, const char *path, size_t skip, line_fn f
 static n2d2_status identity_line(celeba *c, char *line, const char *path, size_t no)
 {
     char *save = NULL;
-    char *id = strtok_r(line, " \t", &save), *num = strtok_r(NULL, " \t", &save), *extra = strtok_r(NULL, " \t", &save);
+    char *id = strtok_r(line, " \t", &save);
+    char *num = strtok_r(NULL, " \t", &save), *extra = strtok_r(NULL, " \t", &save);
     unsigned long identity;
     if (!num || extra || !parse_uint(num, &identity))
         return n2d2_error(N2D2_ERR_PARSE, "%s:%zu: expected '<image> <identity number>'", path,
@@ -180,7 +181,8 @@ static n2d2_status landmarks_line(celeba *c, char *line, const char *path, size_
 static n2d2_status partition_line(celeba *c, char *line, const char *path, size_t no)
 {
     char *save = NULL;
-    char *id = strtok_r(line, " \t", &save), *num = strtok_r(NULL, " \t", &save), *extra = strtok_r(NULL, " \t", &save);
+    char *id = strtok_r(line, " \t", &save);
+    char *num = strtok_r(NULL, " \t", &save), *extra = strtok_r(NULL, " \t", &save);
     face *f = find(c, id);
     unsigned long v;
     if (!f)

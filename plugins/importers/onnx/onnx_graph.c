@@ -57,9 +57,33 @@ ox_value *ox_find(ox_ctx *c, const char *name)
     }
 }
 
+ox_value *ox_load(ox_ctx *c, ox_value *v)
+{
+    if (!v || v->state != OX_CONST || v->data || !v->proto)
+        return v;
+    n2d2_status st = ox_tensor_const_load(c, v);
+    if (st == N2D2_OK)
+        return v;
+    c->load_st = st;
+    return NULL;
+}
+
 ox_value *ox_in(ox_ctx *c, const Onnx__NodeProto *n, size_t i)
 {
-    return i < n->n_input ? ox_find(c, n->input[i]) : NULL;
+    return i < n->n_input ? ox_load(c, ox_find(c, n->input[i])) : NULL;
+}
+
+/* Frees the converted initializers a node read: the next reader converts
+ * them again, so only one node's weights are held as doubles at a time. */
+static void unload_inputs(ox_ctx *c, const Onnx__NodeProto *n)
+{
+    for (size_t i = 0; i < n->n_input; ++i) {
+        ox_value *v = ox_find(c, n->input[i]);
+        if (v && v->proto && v->data) {
+            free(v->data);
+            v->data = NULL;
+        }
+    }
 }
 
 /* Add a name; *dup when it exists already. */
@@ -91,8 +115,7 @@ static void free_ctx(ox_ctx *c)
     for (size_t i = 0; i < c->n_ignore; ++i)
         free(c->ignore[i]);
     free(c->ignore);
-    if (c->model)
-        onnx__model_proto__free_unpacked(c->model, NULL);
+    ox_close_model(c);
 }
 
 static n2d2_status check_opset(ox_ctx *c)
@@ -192,7 +215,7 @@ static n2d2_status register_values(ox_ctx *c)
         ox_value *v = add_value(c, t->name, &dup);
         if (dup)
             return n2d2_error(N2D2_ERR_PARSE, "%s: two initializers are named '%s'", c->path, t->name);
-        n2d2_status st = ox_tensor_values(c, t, v);
+        n2d2_status st = ox_tensor_check(c, t, v); /* converted when a node reads it */
         if (st != N2D2_OK)
             return st;
     }
@@ -395,8 +418,11 @@ static n2d2_status walk(ox_ctx *c, const size_t *order)
                 st = ox_node_error(c, n, N2D2_ERR_NOT_IMPLEMENTED, "this operator is not supported "
                                    "by the ONNX importer%s", all_const ? " (constant operands)" : "");
         }
+        if (st == N2D2_OK && c->load_st != N2D2_OK)
+            st = c->load_st;
         if (st != N2D2_OK)
             return st;
+        unload_inputs(c, n);
         c->done[i] = 1;
     }
     return N2D2_OK;
@@ -477,7 +503,7 @@ n2d2_status ox_expand(n2d2_import *imp, const n2d2_params *params)
     size_t *order = NULL;
     n2d2_status st = split_ignore(&c);
     if (st == N2D2_OK)
-        st = ox_read_model(path, &c.model);
+        st = ox_read_model(&c, path);
     if (st == N2D2_OK) {
         c.graph = c.model->graph;
         st = check_opset(&c);

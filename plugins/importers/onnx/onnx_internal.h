@@ -22,7 +22,8 @@ typedef struct ox_value {
     int state;
     int rank;
     int64_t dims[OX_MAX_RANK]; /* ONNX order; activations: dims[0] = batch (1) */
-    double *data;              /* constants: numel values (owned) */
+    double *data;              /* constants: numel values (owned); NULL until read for initializers */
+    const Onnx__TensorProto *proto; /* initializers: where data is read from (ox_load) */
     size_t numel;
     char *cell;                /* activations: the section computing it (owned) */
     int graph_output;
@@ -33,6 +34,9 @@ typedef struct ox_ctx {
     n2d2_import *imp;
     const n2d2_params *params;
     Onnx__ModelProto *model;
+    const uint8_t *map;  /* the mapped file (initializers' raw_data point into it) */
+    size_t map_size;
+    n2d2_status load_st; /* a failed ox_load (out of memory) */
     Onnx__GraphProto *graph;
     const char *path;
     int64_t opset;
@@ -47,9 +51,18 @@ typedef struct ox_ctx {
     int init;      /* ONNX_init */
 } ox_ctx;
 
-/* onnx_load.c */
-n2d2_status ox_read_model(const char *path, Onnx__ModelProto **out);
+/* onnx_wire.c: c->model and c->map from the file; ox_close_model frees
+ * both; ox_release_raw drops an initializer's mapped bytes from memory. */
+n2d2_status ox_read_model(ox_ctx *c, const char *path);
+void ox_close_model(ox_ctx *c);
+void ox_release_raw(ox_ctx *c, const Onnx__TensorProto *t);
+
+/* onnx_load.c: ox_tensor_check validates a tensor and sets v's shape
+ * (v->data stays NULL, v->proto = t); ox_tensor_values also converts it. */
+n2d2_status ox_tensor_check(ox_ctx *c, const Onnx__TensorProto *t, ox_value *v);
 n2d2_status ox_tensor_values(ox_ctx *c, const Onnx__TensorProto *t, ox_value *v);
+/* v->data from v->proto when not read yet. */
+n2d2_status ox_tensor_const_load(ox_ctx *c, ox_value *v);
 const Onnx__AttributeProto *ox_attr(const Onnx__NodeProto *n, const char *name);
 int64_t ox_attr_int(const Onnx__NodeProto *n, const char *name, int64_t fallback);
 double ox_attr_float(const Onnx__NodeProto *n, const char *name, double fallback);
@@ -59,7 +72,11 @@ const char *ox_attr_string(const Onnx__NodeProto *n, const char *name, const cha
 
 /* onnx_graph.c */
 ox_value *ox_find(ox_ctx *c, const char *name);
-/* The node's i-th input (NULL when absent or ""). */
+/* v with its constant data read (initializers are converted when first
+ * read, and freed again once the node reading them is translated); NULL
+ * (c->load_st set) when out of memory. */
+ox_value *ox_load(ox_ctx *c, ox_value *v);
+/* The node's i-th input (NULL when absent or ""), loaded. */
 ox_value *ox_in(ox_ctx *c, const Onnx__NodeProto *n, size_t i);
 n2d2_status ox_node_error(const ox_ctx *c, const Onnx__NodeProto *n, n2d2_status code,
                           const char *fmt, ...) N2D2_PRINTF(4, 5);

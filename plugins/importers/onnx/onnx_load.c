@@ -1,51 +1,11 @@
-/* Reading an .onnx file (protobuf-c, whole file at once) and converting
- * tensors and attributes. */
+/* Converting tensors and attributes of the unpacked model (the file is
+ * read by onnx_wire.c). */
 #include "onnx_internal.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-n2d2_status ox_read_model(const char *path, Onnx__ModelProto **out)
-{
-    *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return n2d2_error(N2D2_ERR_NOT_FOUND, "%s: cannot open the ONNX file: %s", path, strerror(errno));
-    long size = -1;
-    if (fseek(f, 0, SEEK_END) == 0)
-        size = ftell(f);
-    if (size < 0 || fseek(f, 0, SEEK_SET) != 0) {
-        fclose(f);
-        return n2d2_error(N2D2_ERR_IO, "%s: cannot read the ONNX file", path);
-    }
-    uint8_t *buf = malloc(size ? (size_t)size : 1);
-    if (!buf) {
-        fclose(f);
-        return n2d2_error(N2D2_ERR_NOMEM, "%s: out of memory reading %ld bytes", path, size);
-    }
-    size_t got = fread(buf, 1, (size_t)size, f);
-    fclose(f);
-    if (got != (size_t)size) {
-        free(buf);
-        return n2d2_error(N2D2_ERR_IO, "%s: short read (%zu of %ld bytes)", path, got, size);
-    }
-    Onnx__ModelProto *m = onnx__model_proto__unpack(NULL, (size_t)size, buf);
-    free(buf);
-    if (!m)
-        return n2d2_error(N2D2_ERR_PARSE,
-                          "%s: not a valid ONNX model (protobuf decoding failed: truncated or "
-                          "not an .onnx file, %ld bytes)",
-                          path, size);
-    if (!m->graph) {
-        onnx__model_proto__free_unpacked(m, NULL);
-        return n2d2_error(N2D2_ERR_PARSE, "%s: not an ONNX model (no graph)", path);
-    }
-    *out = m;
-    return N2D2_OK;
-}
 
 /* ONNX TensorProto.DataType codes we read. */
 enum { T_FLOAT = 1, T_UINT8 = 2, T_INT8 = 3, T_INT32 = 6, T_INT64 = 7, T_BOOL = 9, T_DOUBLE = 11 };
@@ -73,7 +33,7 @@ static double read_raw(const uint8_t *p, int type)
     }
 }
 
-n2d2_status ox_tensor_values(ox_ctx *c, const Onnx__TensorProto *t, ox_value *v)
+n2d2_status ox_tensor_check(ox_ctx *c, const Onnx__TensorProto *t, ox_value *v)
 {
     const char *name = t->name ? t->name : "(unnamed)";
     if (t->n_dims > OX_MAX_RANK)
@@ -110,25 +70,56 @@ n2d2_status ox_tensor_values(ox_ctx *c, const Onnx__TensorProto *t, ox_value *v)
                           "values of %zu bytes",
                           c->path, name, t->has_raw_data ? "" : "(typed) ",
                           t->has_raw_data ? t->raw_data.len : have * es, numel, es);
+    v->numel = numel;
+    v->state = OX_CONST;
+    v->proto = t;
+    return N2D2_OK;
+}
+
+/* v->data from v->proto (checked by ox_tensor_check). */
+static n2d2_status convert(ox_ctx *c, ox_value *v)
+{
+    const Onnx__TensorProto *t = v->proto;
+    const char *name = t->name ? t->name : "(unnamed)";
+    const int type = t->data_type;
+    const size_t numel = v->numel, es = elem_size(type);
     double *data = malloc((numel ? numel : 1) * sizeof *data);
     if (!data)
         return n2d2_error(N2D2_ERR_NOMEM, "out of memory for tensor '%s' (%zu values)", name, numel);
-    for (size_t i = 0; i < numel; ++i) {
-        if (t->has_raw_data)
-            data[i] = read_raw(t->raw_data.data + i * es, type);
-        else if (type == T_FLOAT)
-            data[i] = t->float_data[i];
-        else if (type == T_DOUBLE)
-            data[i] = t->double_data[i];
-        else if (type == T_INT64)
-            data[i] = (double)t->int64_data[i];
-        else
-            data[i] = t->int32_data[i];
+    if (t->has_raw_data && type == T_FLOAT) { /* the common case, kept branch-free */
+        for (size_t i = 0; i < numel; ++i) {
+            float f;
+            memcpy(&f, t->raw_data.data + 4 * i, 4);
+            data[i] = f;
+        }
+    } else {
+        for (size_t i = 0; i < numel; ++i) {
+            if (t->has_raw_data)
+                data[i] = read_raw(t->raw_data.data + i * es, type);
+            else if (type == T_FLOAT)
+                data[i] = t->float_data[i];
+            else if (type == T_DOUBLE)
+                data[i] = t->double_data[i];
+            else if (type == T_INT64)
+                data[i] = (double)t->int64_data[i];
+            else
+                data[i] = t->int32_data[i];
+        }
     }
     v->data = data;
-    v->numel = numel;
-    v->state = OX_CONST;
+    ox_release_raw(c, t);
     return N2D2_OK;
+}
+
+n2d2_status ox_tensor_values(ox_ctx *c, const Onnx__TensorProto *t, ox_value *v)
+{
+    n2d2_status st = ox_tensor_check(c, t, v);
+    return st == N2D2_OK ? ox_tensor_const_load(c, v) : st;
+}
+
+n2d2_status ox_tensor_const_load(ox_ctx *c, ox_value *v)
+{
+    return v->data || !v->proto ? N2D2_OK : convert(c, v);
 }
 
 const Onnx__AttributeProto *ox_attr(const Onnx__NodeProto *n, const char *name)

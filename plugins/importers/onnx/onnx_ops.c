@@ -502,7 +502,8 @@ static n2d2_status op_matmul(ox_ctx *c, const Onnx__NodeProto *n)
         add_index = c->cons[out->cons_begin];
         const Onnx__NodeProto *a = c->graph->node[add_index];
         if (strcmp(a->op_type, "Add") == 0 && a->n_input == 2 && a->n_output) {
-            const ox_value *other = ox_find(c, strcmp(a->input[0], out->name) == 0 ? a->input[1] : a->input[0]);
+            const ox_value *other =
+                ox_load(c, ox_find(c, strcmp(a->input[0], out->name) == 0 ? a->input[1] : a->input[0]));
             int skip = 0;
             for (size_t k = 0; k < c->n_ignore; ++k)
                 skip |= strcmp(c->ignore[k], a->output[0]) == 0;

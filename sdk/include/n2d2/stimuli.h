@@ -32,8 +32,9 @@
  *   transformation of that set declares N2D2_TRANSFORM_CHANGES_RANGE.
  * - The in-memory cache of the static results is limited to half the
  *   physical memory, or N2D2_STIMULI_CACHE_MB when set; stimuli beyond it
- *   are recomputed at each fetch. With CompositeStimuli=1 nothing is cached
- *   (the caches keep no label maps): every fetch reads and transforms anew.
+ *   are recomputed at each fetch. With CompositeStimuli=1 the label maps
+ *   are cached in memory beside the data; CachePath (disk) with them is
+ *   not implemented yet (an error).
  * - Random draws depend only on (seed, pass number, stimulus index); learn
  *   order on (seed, set, pass number): runs are reproducible.
  * - begin/next/free are for one consumer thread.
