@@ -751,6 +751,8 @@ n2d2_status n2d2_graph_build(n2d2_ini *ini, const n2d2_registry *reg,
     if (st == N2D2_OK)
         st = insert_batchnorms(g);
     if (st == N2D2_OK)
+        st = n2d2_graph_wire_argmax(g);
+    if (st == N2D2_OK)
         st = collect_cells(g, &cells, &n);
     if (st == N2D2_OK)
         st = link_inputs(g, cells, n);

@@ -115,4 +115,8 @@ n2d2_status n2d2_cell_solver_ready(n2d2_cell *cell, cell_param *param);
 void n2d2_cell_free_solvers(n2d2_cell *cell);
 void n2d2_graph_release_buffers(n2d2_graph *g);
 
+/* graph_wiring.c: appends the input of the Pool named by an Unpool's
+ * ArgMax= to that Unpool's inputs (see the file). */
+n2d2_status n2d2_graph_wire_argmax(n2d2_graph *g);
+
 #endif

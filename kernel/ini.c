@@ -218,6 +218,18 @@ static n2d2_status named_source(n2d2_ini *ini, const char *name, const ini_src *
     return ini_src_new(ini, name, NULL, 0, out);
 }
 
+n2d2_status ini_entry_rewrite(n2d2_ini *ini, n2d2_ini_entry *e, const char *raw)
+{
+    char *copy = ini_strdup(raw);
+    if (!copy)
+        return n2d2_error(N2D2_ERR_NOMEM, "out of memory");
+    free(e->raw);
+    e->raw = copy;
+    e->has_resolved = 0;
+    ini->generation++;
+    return N2D2_OK;
+}
+
 n2d2_status n2d2_ini_set_generated(n2d2_ini *ini, const char *section, const char *key,
                                    const char *value)
 {

@@ -79,6 +79,9 @@ char *ini_where_dup(const ini_src *src, int line);
 /* Record an error whose location is (src, line) with its include chain. */
 n2d2_status ini_error_src(n2d2_status code, const ini_src *src, int line, const char *fmt, ...)
     N2D2_PRINTF(4, 5);
+/* Give an entry a new raw value, keeping its file:line (graph rewrites
+ * such as the Unpool ArgMax wiring). */
+n2d2_status ini_entry_rewrite(n2d2_ini *ini, n2d2_ini_entry *e, const char *raw);
 /* Replace every `$( ... )` of *text by its value (ini_expr.c). */
 n2d2_status ini_eval_expressions(char **text, const ini_src *src, int line);
 

@@ -10,14 +10,15 @@
 
 #include "cells_testkit.h"
 
-/* sp -> pool -> unpool(pool, sp) */
+/* sp -> pool -> unpool: N2D2's single-input form (Input=pool, ArgMax=pool);
+ * the graph appends the pool's input, sp, as the unpool's second input. */
 static n2d2_graph *pool_unpool(const char *pool_keys, const char *unpool_keys, const char *sp,
                                const char *dtype, size_t batch)
 {
     char text[2048];
     snprintf(text, sizeof text,
              "DefaultDataType=%s\n[sp]\n%s\n[pool]\nInput=sp\nType=Pool\n%s\n"
-             "[unpool]\nInput=pool,sp\nType=Unpool\nArgMax=pool\n%s\n",
+             "[unpool]\nInput=pool\nType=Unpool\nArgMax=pool\n%s\n",
              dtype, sp, pool_keys, unpool_keys);
     n2d2_graph *g = kit_build_ok(text);
     n2d2_graph_request_input_grad(g);
@@ -283,10 +284,9 @@ START_TEST(bad_configurations)
 {
     unpool_error("pool,sp", "PoolSize=2\nStride=2\nNbOutputs=2", N2D2_ERR_NOT_FOUND,
                  "net.ini:11: [unpool] (Unpool): max unpooling (Pooling=Max) needs ArgMax=<name of the Pool layer>");
-    unpool_error("pool", "PoolSize=2\nStride=2\nNbOutputs=2\nArgMax=pool", N2D2_ERR_NOT_IMPLEMENTED,
-                 "net.ini:11: [unpool] (Unpool): ArgMax=pool: reading the maxima stored by another "
-                 "layer is not implemented yet; give the input of [pool] as the second input "
-                 "(Input=pool,<input of pool>)");
+    unpool_error("pool", "PoolSize=2\nStride=2\nNbOutputs=2\nArgMax=nosuch", N2D2_ERR_NOT_FOUND,
+                 "net.ini:11: [unpool] (Unpool): ArgMax=nosuch: no Pool section [nosuch] with a "
+                 "single Input=");
     unpool_error("pool,sp", "PoolSize=2\nStride=2\nNbOutputs=3\nArgMax=pool", N2D2_ERR_SHAPE,
                  "NbOutputs=3 but the second input [sp] (the pool's input) has 2 channels");
     unpool_error("pool,sp", "PoolSize=3\nStride=1\nNbOutputs=2\nArgMax=pool", N2D2_ERR_SHAPE,

@@ -4,7 +4,8 @@
  * Max unpooling puts each value back where the associated Pool layer
  * (`ArgMax=`) found its maximum. A cell plugin cannot read another cell's
  * state, so the Frame Unpool recomputes those positions from the pool's
- * input, given as the second `Input=` (Input=<data>,<input of the pool>),
+ * input, its second input (Input=<data>,<input of the pool>; for N2D2's
+ * single-input form the graph appends it, kernel/graph_wiring.c),
  * with the same rules as the Frame Pool (first largest value, mapped
  * channels in order, then rows, then columns): identical positions for
  * the same window keys and a transposed map. The second input also fixes
@@ -183,14 +184,11 @@ static n2d2_status unpool_infer(n2d2_cell *cell, void *state, const n2d2_shape *
         return st;
     s->has_ref = n_in == 2;
     if (s->pooling == UNPOOL_MAX && !s->has_ref)
-        return n2d2_cell_error(cell, N2D2_ERR_NOT_IMPLEMENTED,
-                               "ArgMax=%s: reading the maxima stored by another layer is not "
-                               "implemented yet; give the input of [%s] as the second input "
-                               "(Input=%s,<input of %s>) and the Frame Unpool finds the same "
-                               "positions",
+        return n2d2_cell_error(cell, N2D2_ERR_NOT_FOUND,
+                               "ArgMax=%s: no Pool section [%s] with a single Input=: max "
+                               "unpooling takes the positions from that pool's input (the graph "
+                               "adds it as this cell's second input)",
                                n2d2_params_string(n2d2_cell_params(cell), "ArgMax"),
-                               n2d2_params_string(n2d2_cell_params(cell), "ArgMax"),
-                               n2d2_cell_input_name(cell, 0),
                                n2d2_params_string(n2d2_cell_params(cell), "ArgMax"));
     s->channels = in[0].dims[0];
     s->in_h = in[0].dims[1];
