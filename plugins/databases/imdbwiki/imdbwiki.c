@@ -6,9 +6,12 @@
  * line:
  *   full_path;name;x0;y0;x1;y1;dob;photo_taken;gender
  * (box corners in pixels, x1/y1 exclusive; dob and photo_taken in years;
- * gender 0 female, 1 male, NaN unknown; "&amp;" stands for '&'). Reading
- * the original wiki.mat / imdb.mat (MATLAB v5) is not implemented yet: a
- * clear error says so when only those are present.
+ * gender 0 female, 1 male, NaN unknown; "&amp;" stands for '&'). When
+ * there is no CSV, the dataset's own <LabelPath>/<set>.mat or
+ * <DataPath>/<set>_crop/<set>.mat (MATLAB Level 5, read by matv5.c) is
+ * used: the struct <set> with full_path, name, face_location, dob (a
+ * datenum: the age is taken on 1 July of photo_taken, the dataset's
+ * convention), photo_taken and gender.
  *
  * Labels, in order of first appearance: "<F|M|?>-<age>" (age =
  * photo_taken - dob, "?" outside 0..99), or the person's name with
@@ -26,6 +29,7 @@
 
 #include "dbmore.h"
 #include "image_io.h"
+#include "matv5.h"
 #include "n2d2/n2d2.h"
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
@@ -94,6 +98,54 @@ static int parse_double(const char *s, double *out)
     return *s && end != s && *end == '\0';
 }
 
+/* One face: `box` x0 y0 x1 y1 (finite), `age` in years (NaN: unknown),
+ * `gender` 0 F, 1 M, else unknown; `where` locates it for messages. */
+static n2d2_status add_face(imdbwiki *w, n2d2_database *db, const char *images,
+                            const char *full_path, const char *name, const double *box,
+                            double age, double gender, const char *where)
+{
+    if ((box[0] == 1 && box[1] == 1) || (box[2] == 1 && box[3] == 1)) {
+        if (w->n_skipped++ < MAX_WARNINGS)
+            n2d2_log_warn("%s: no face location for %s (box at (1, 1)), skipped", where,
+                          full_path);
+        return N2D2_OK;
+    }
+    if (!(box[2] > box[0] && box[3] > box[1]))
+        return n2d2_error(N2D2_ERR_PARSE, "%s: face box (%g, %g)-(%g, %g) is empty", where,
+                          box[0], box[1], box[2], box[3]);
+    char label[512];
+    if (n2d2_params_bool(w->params, "UseNameAsLabel")) {
+        snprintf(label, sizeof label, "%s", *name ? name : "?");
+    } else {
+        char age_text[32] = "?";
+        if (age >= 0.0 && age <= 99.0)
+            snprintf(age_text, sizeof age_text, "%g", age);
+        snprintf(label, sizeof label, "%s-%s",
+                 gender == 0.0 ? "F" : gender == 1.0 ? "M" : "?", age_text);
+    }
+    int id;
+    n2d2_status st = n2d2_database_add_label(db, label, &id);
+    if (st != N2D2_OK)
+        return st;
+    if (w->n == w->cap) {
+        size_t cap = w->cap ? 2 * w->cap : 1024;
+        item *grown = realloc(w->items, cap * sizeof *grown);
+        if (!grown)
+            return n2d2_error(N2D2_ERR_NOMEM, "out of memory");
+        w->items = grown;
+        w->cap = cap;
+    }
+    item *it = &w->items[w->n];
+    char path[8800];
+    snprintf(path, sizeof path, "%s/%s", images, full_path);
+    if ((it->path = copy(path)) == NULL)
+        return n2d2_error(N2D2_ERR_NOMEM, "out of memory");
+    it->label = id;
+    memcpy(it->box, box, sizeof it->box);
+    ++w->n;
+    return N2D2_OK;
+}
+
 static n2d2_status face_line(imdbwiki *w, n2d2_database *db, char *line, const char *csv,
                              size_t no, const char *images)
 {
@@ -127,49 +179,102 @@ static n2d2_status face_line(imdbwiki *w, n2d2_database *db, char *line, const c
     for (size_t k = 2; k < 6; ++k)
         if (!isfinite(v[k]))
             return n2d2_error(N2D2_ERR_PARSE, "%s:%zu: %s is not finite", csv, no, names[k]);
-    if ((v[2] == 1 && v[3] == 1) || (v[4] == 1 && v[5] == 1)) {
-        if (w->n_skipped++ < MAX_WARNINGS)
-            n2d2_log_warn("%s:%zu: no face location for %s (box at (1, 1)), skipped", csv, no,
-                          field[0]);
-        return N2D2_OK;
+    char where[4300];
+    snprintf(where, sizeof where, "%s:%zu", csv, no);
+    return add_face(w, db, images, field[0], field[1], v + 2, v[7] - v[6], v[8], where);
+}
+
+/* MATLAB datenum (days from year 0) -> civil date (proleptic Gregorian). */
+static void datenum_ymd(double dn, long *y, int *m, int *d)
+{
+    long z = (long)floor(dn) - 719529 + 719468; /* days from 0000-03-01 */
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+/* Age in whole years on 1 July of the year the photo was taken (the
+ * dataset's convention), NaN when unknown. */
+static double mat_age(double dob, double taken)
+{
+    if (!isfinite(dob) || !isfinite(taken) || dob < 1.0 || dob > 1e7)
+        return NAN;
+    long y;
+    int m, d;
+    datenum_ymd(dob, &y, &m, &d);
+    return taken - (double)y - ((m > 7 || (m == 7 && d > 1)) ? 1.0 : 0.0);
+}
+
+static const mat_array *mat_column(const mat_array *s, const char *field, mat_kind kind,
+                                   size_t n, const char *path, n2d2_status *st)
+{
+    const mat_array *a = mat_field(s, 0, field);
+    if (*st != N2D2_OK)
+        return NULL;
+    if (!a || a->kind != kind || (n != (size_t)-1 && a->n != n)) {
+        *st = n2d2_error(N2D2_ERR_PARSE, "%s: field '%s' of '%s' is %s, expected a %s of %zu "
+                         "elements", path, field, s->name, a ? "of another kind or size"
+                                                              : "missing",
+                         kind == MAT_CELL ? "cell array" : "numeric array", n);
+        return NULL;
     }
-    char label[512];
-    if (n2d2_params_bool(w->params, "UseNameAsLabel")) {
-        snprintf(label, sizeof label, "%s", *field[1] ? field[1] : "?");
-    } else {
-        double age = v[7] - v[6];
-        char age_text[32] = "?";
-        if (age >= 0.0 && age <= 99.0)
-            snprintf(age_text, sizeof age_text, "%g", age);
-        snprintf(label, sizeof label, "%s-%s",
-                 v[8] == 0.0 ? "F" : v[8] == 1.0 ? "M" : "?", age_text);
-    }
-    int id;
-    n2d2_status st = n2d2_database_add_label(db, label, &id);
+    return a;
+}
+
+/* The dataset's own metadata, <set>.mat: a 1x1 struct <set> with fields
+ * full_path, name, face_location (cells), dob (datenum), photo_taken,
+ * gender (numeric), one element per face. */
+static n2d2_status load_mat(imdbwiki *w, n2d2_database *db, const char *mat, const char *set,
+                            const char *images)
+{
+    char *bytes;
+    size_t size;
+    n2d2_status st = dbm_read_file(mat, &bytes, &size);
     if (st != N2D2_OK)
         return st;
-    if (w->n == w->cap) {
-        size_t cap = w->cap ? 2 * w->cap : 1024;
-        item *grown = realloc(w->items, cap * sizeof *grown);
-        if (!grown)
-            return n2d2_error(N2D2_ERR_NOMEM, "out of memory");
-        w->items = grown;
-        w->cap = cap;
+    mat_array *vars;
+    size_t n_vars;
+    st = mat_parse((const unsigned char *)bytes, size, mat, &vars, &n_vars);
+    free(bytes);
+    if (st != N2D2_OK)
+        return st;
+    const mat_array *s = mat_find(vars, n_vars, set);
+    if (!s || s->kind != MAT_STRUCT || s->n != 1)
+        st = n2d2_error(N2D2_ERR_PARSE, "%s: no 1x1 struct variable '%s'", mat, set);
+    const mat_array *paths = s ? mat_column(s, "full_path", MAT_CELL, (size_t)-1, mat, &st)
+                               : NULL;
+    size_t n = paths ? paths->n : 0;
+    const mat_array *names = mat_column(s, "name", MAT_CELL, n, mat, &st);
+    const mat_array *loc = mat_column(s, "face_location", MAT_CELL, n, mat, &st);
+    const mat_array *dob = mat_column(s, "dob", MAT_NUMERIC, n, mat, &st);
+    const mat_array *taken = mat_column(s, "photo_taken", MAT_NUMERIC, n, mat, &st);
+    const mat_array *gender = mat_column(s, "gender", MAT_NUMERIC, n, mat, &st);
+    for (size_t i = 0; i < n && st == N2D2_OK; ++i) {
+        const mat_array *p = &paths->cells[i], *nm = &names->cells[i], *l = &loc->cells[i];
+        char where[4600];
+        snprintf(where, sizeof where, "%s: face %zu", mat, i + 1);
+        if (p->kind != MAT_CHAR || !p->str[0] || l->kind != MAT_NUMERIC || l->n != 4) {
+            st = n2d2_error(N2D2_ERR_PARSE, "%s: full_path is not text or face_location not 4 "
+                            "numbers", where);
+            break;
+        }
+        int finite = 1;
+        for (int k = 0; k < 4; ++k)
+            finite = finite && isfinite(l->num[k]);
+        if (!finite) {
+            st = n2d2_error(N2D2_ERR_PARSE, "%s: face_location is not finite", where);
+            break;
+        }
+        st = add_face(w, db, images, p->str, nm->kind == MAT_CHAR ? nm->str : "", l->num,
+                      mat_age(dob->num[i], taken->num[i]), gender->num[i], where);
     }
-    item *it = &w->items[w->n];
-    char path[8800];
-    snprintf(path, sizeof path, "%s/%s", images, field[0]);
-    if ((it->path = copy(path)) == NULL)
-        return n2d2_error(N2D2_ERR_NOMEM, "out of memory");
-    it->label = id;
-    memcpy(it->box, v + 2, sizeof it->box);
-    if (!(it->box[2] > it->box[0] && it->box[3] > it->box[1])) {
-        free(it->path);
-        return n2d2_error(N2D2_ERR_PARSE, "%s:%zu: face box (%g, %g)-(%g, %g) is empty", csv, no,
-                          v[2], v[3], v[4], v[5]);
-    }
-    ++w->n;
-    return N2D2_OK;
+    mat_free(vars, n_vars);
+    return st;
 }
 
 static n2d2_status load_set(imdbwiki *w, n2d2_database *db, const char *set)
@@ -180,20 +285,19 @@ static n2d2_status load_set(imdbwiki *w, n2d2_database *db, const char *set)
     int crop = n2d2_params_bool(w->params, "CropFrame");
     snprintf(images, sizeof images, "%s/%s%s", root, set, crop ? "_crop" : "");
     snprintf(csv, sizeof csv, "%s/%s.csv", anno, set);
-    if (!dbm_is_file(csv)) {
-        snprintf(mat, sizeof mat, "%s/%s.mat", anno, set);
-        if (!dbm_is_file(mat))
-            snprintf(mat, sizeof mat, "%s/%s_crop/%s.mat", root, set, set);
-        if (dbm_is_file(mat))
-            return dbm_path_error(w->params, "LabelPath", N2D2_ERR_NOT_IMPLEMENTED, TYPE,
-                                  "%s not found; reading the MATLAB v5 metadata %s is not "
-                                  "implemented yet: export it to %s, one face per line "
-                                  "'full_path;name;x0;y0;x1;y1;dob;photo_taken;gender' (years "
-                                  "for dob and photo_taken)", csv, mat, csv);
-    }
     if (!dbm_is_dir(images))
         return dbm_path_error(w->params, "DataPath", N2D2_ERR_NOT_FOUND, TYPE,
                               "%s is not a directory", images);
+    if (!dbm_is_file(csv)) {
+        /* no CSV export: the dataset's own MATLAB file */
+        snprintf(mat, sizeof mat, "%s/%s.mat", anno, set);
+        if (!dbm_is_file(mat))
+            snprintf(mat, sizeof mat, "%s/%s_crop/%s.mat", root, set, set);
+        if (dbm_is_file(mat)) {
+            n2d2_log_info(TYPE ": %s not found, reading %s", csv, mat);
+            return load_mat(w, db, mat, set, images);
+        }
+    }
     char *text;
     size_t size;
     n2d2_status st = dbm_read_file(csv, &text, &size);
