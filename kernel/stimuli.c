@@ -13,7 +13,10 @@
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Keys of [sp] the provider reads itself (the graph reads the sizes). */
+/* Keys of [sp] the provider reads itself (the graph reads the sizes of a
+ * network input; a variable-size provider reads them too, the last four).
+ * Static: the params keep a pointer to their schema. */
+#define SP_KEYS 4
 static const n2d2_param_spec sp_schema[] = {
     {"CachePath", N2D2_PARAM_STRING, "", NULL, 0, 0, 0,
      "folder keeping the stimuli after the static transformations across runs "
@@ -23,6 +26,11 @@ static const n2d2_param_spec sp_schema[] = {
     {"ConfigSection", N2D2_PARAM_STRING, "", NULL, 0, 0, 0, "extra configuration section(s)"},
     {"DataSignedMapping", N2D2_PARAM_BOOL, "0", NULL, 0, 0, 0,
      "read 8-bit data as signed: the implicit conversion gives [-1, 1] instead of [0, 1]"},
+    {"SizeX", N2D2_PARAM_UINT, "0", NULL, 0, 0, 0, "stimulus width (0: any)"},
+    {"SizeY", N2D2_PARAM_UINT, "0", NULL, 0, 0, 0, "stimulus height (0: any)"},
+    {"NbChannels", N2D2_PARAM_UINT, "0", NULL, 0, 0, 0, "stimulus channels (0: any)"},
+    {"BatchSize", N2D2_PARAM_UINT, "0", NULL, 0, 0, 0,
+     "must be 0: the provider delivers single stimuli of any size"},
 };
 
 /* Options every database driver inherits (manual ch. 19, lines 5243-5251). */
@@ -82,7 +90,9 @@ static n2d2_status check_generic(const n2d2_stimuli *sp, const n2d2_feature *f)
 static n2d2_status setup_labels(n2d2_stimuli *sp)
 {
     const n2d2_params *p = sp->db_params;
-    sp->composite = n2d2_params_bool(sp->sp_params, "CompositeStimuli");
+    /* A variable-size provider always carries label maps: its consumers
+     * (BlendingTransformation) paste objects by their pixel-wise labels. */
+    sp->composite = sp->variable || n2d2_params_bool(sp->sp_params, "CompositeStimuli");
     sp->composite_mode = n2d2_params_enum(p, "CompositeLabel");
     sp->rois_margin = (uint32_t)n2d2_params_uint(p, "ROIsMargin");
     sp->default_label = -1;
@@ -105,7 +115,7 @@ static n2d2_status setup_labels(n2d2_stimuli *sp)
         return n2d2_params_error(sp->sp_params, "CachePath", N2D2_ERR_NOT_IMPLEMENTED,
                                  "CachePath with CompositeStimuli=1 is not implemented yet (the "
                                  "disk cache keeps no label maps; the in-memory cache does)");
-    if (sp->composite && (size_t)sp->shape.dims[1] * sp->shape.dims[2] == 0)
+    if (sp->composite && !sp->variable && (size_t)sp->shape.dims[1] * sp->shape.dims[2] == 0)
         return n2d2_params_error(sp->sp_params, "CompositeStimuli", N2D2_ERR_NOT_IMPLEMENTED,
                                  "pixel-wise labels need a fixed input size (SizeX, SizeY)");
     return N2D2_OK;
@@ -113,17 +123,18 @@ static n2d2_status setup_labels(n2d2_stimuli *sp)
 
 static n2d2_status build_database(n2d2_stimuli *sp)
 {
-    n2d2_ini_section *sec = n2d2_ini_find(sp->ini, "database");
+    const char *dbs = sp->db_section;
+    n2d2_ini_section *sec = n2d2_ini_find(sp->ini, dbs);
     if (!sec)
         return n2d2_error_at(N2D2_ERR_NOT_FOUND, n2d2_ini_path(sp->ini), 0,
-                             "no [database] section: the stimuli provider [%s] needs a database "
-                             "driver (Type=MNIST_IDX_Database...)", sp->section);
+                             "no [%s] section: the stimuli provider [%s] needs a database "
+                             "driver (Type=MNIST_IDX_Database...)", dbs, sp->section);
     sp->db_where = n2d2_ini_section_where(sec);
     const char *type = NULL;
     n2d2_status st = n2d2_ini_get(sp->ini, sec, "Type", &type);
     if (st == N2D2_ERR_NOT_FOUND && !type)
         return n2d2_error_at(N2D2_ERR_NOT_FOUND, sp->db_where, 0,
-                             "[database]: missing required key 'Type' (database driver)");
+                             "[%s]: missing required key 'Type' (database driver)", dbs);
     if (st != N2D2_OK)
         return st;
     const n2d2_feature *f;
@@ -199,10 +210,21 @@ static n2d2_status read_sp_keys(n2d2_stimuli *sp)
         if (st != N2D2_OK)
             return st;
     }
-    st = n2d2_params_from_ini(sp->ini, secs, n_secs, NULL, 0, sp_schema, COUNT_OF(sp_schema),
-                              &sp->sp_params);
+    st = n2d2_params_from_ini(sp->ini, secs, n_secs, NULL, 0, sp_schema,
+                              sp->variable ? COUNT_OF(sp_schema) : SP_KEYS, &sp->sp_params);
     if (st != N2D2_OK)
         return st;
+    if (sp->variable) {
+        if (n2d2_params_uint(sp->sp_params, "BatchSize") != 0)
+            return n2d2_params_error(sp->sp_params, "BatchSize", N2D2_ERR_INVAL,
+                                     "[%s] serves another transformation, one stimulus at a "
+                                     "time at any size: it needs BatchSize=0 (and SizeX=0 "
+                                     "SizeY=0 for any size)", sp->section);
+        sp->shape.ndim = 3;
+        sp->shape.dims[0] = (size_t)n2d2_params_uint(sp->sp_params, "NbChannels");
+        sp->shape.dims[1] = (size_t)n2d2_params_uint(sp->sp_params, "SizeY");
+        sp->shape.dims[2] = (size_t)n2d2_params_uint(sp->sp_params, "SizeX");
+    }
     sp->signed_mapping = n2d2_params_bool(sp->sp_params, "DataSignedMapping");
     return N2D2_OK;
 }
@@ -217,6 +239,8 @@ static n2d2_status publish(n2d2_stimuli *sp)
 static n2d2_status collect_params(n2d2_stimuli *sp)
 {
     size_t n = 2 + sp->n_tf + sp->n_data_params;
+    for (size_t i = 0; i < sp->n_subs; ++i)
+        n += sp->subs[i]->n_all_params;
     sp->all_params = calloc(n, sizeof *sp->all_params);
     if (!sp->all_params)
         return n2d2_error(N2D2_ERR_NOMEM, "out of memory");
@@ -226,6 +250,9 @@ static n2d2_status collect_params(n2d2_stimuli *sp)
         sp->all_params[sp->n_all_params++] = sp->tf[i].params;
     for (size_t i = 0; i < sp->n_data_params; ++i)
         sp->all_params[sp->n_all_params++] = sp->data_params[i];
+    for (size_t i = 0; i < sp->n_subs; ++i) /* providers opened by transformations */
+        for (size_t k = 0; k < sp->subs[i]->n_all_params; ++k)
+            sp->all_params[sp->n_all_params++] = sp->subs[i]->all_params[k];
     return N2D2_OK;
 }
 
@@ -262,9 +289,25 @@ n2d2_status n2d2_stimuli_new(n2d2_ini *ini, const n2d2_registry *reg, const char
         return n2d2_error_at(N2D2_ERR_NOT_FOUND, n2d2_ini_path(ini), 0,
                              "no [%s] section for the stimuli provider", sp_section);
     if (batch_size == 0)
-        return n2d2_error_at(N2D2_ERR_NOT_IMPLEMENTED, n2d2_ini_section_where(sec), 0,
-                             "[%s] BatchSize=0 (variable-size stimuli) is not implemented yet",
-                             sp_section);
+        return n2d2_error_at(N2D2_ERR_INVAL, n2d2_ini_section_where(sec), 0,
+                             "[%s] BatchSize=0 makes a variable-size provider (stimuli of any "
+                             "size, one at a time), which cannot feed a network: the network "
+                             "input needs a fixed BatchSize, SizeX and SizeY. Such a provider "
+                             "serves another transformation (e.g. BlendingTransformation "
+                             "StimuliProvider=)", sp_section);
+    return sp_new(ini, reg, sp_section, "database", input_shape, dtype, batch_size, seed, NULL,
+                  out);
+}
+
+n2d2_status sp_new(n2d2_ini *ini, const n2d2_registry *reg, const char *sp_section,
+                   const char *db_section, const n2d2_shape *input_shape, n2d2_dtype dtype,
+                   size_t batch_size, uint64_t seed, n2d2_stimuli *owner, n2d2_stimuli **out)
+{
+    *out = NULL;
+    n2d2_ini_section *sec = n2d2_ini_find(ini, sp_section);
+    if (!sec)
+        return n2d2_error_at(N2D2_ERR_NOT_FOUND, n2d2_ini_path(ini), 0,
+                             "no [%s] section for the stimuli provider", sp_section);
     if (dtype != N2D2_FLOAT32 && dtype != N2D2_FLOAT64)
         return n2d2_error_at(N2D2_ERR_NOT_IMPLEMENTED, n2d2_ini_section_where(sec), 0,
                              "[%s]: %s network inputs are not implemented yet (Float32, Float64)",
@@ -285,7 +328,11 @@ n2d2_status n2d2_stimuli_new(n2d2_ini *ini, const n2d2_registry *reg, const char
     sp->batch = batch_size;
     sp->sample_numel = n2d2_shape_numel(input_shape);
     sp->seed = seed;
-    n2d2_status st = sp->section ? N2D2_OK : n2d2_error(N2D2_ERR_NOMEM, "out of memory");
+    sp->variable = batch_size == 0;
+    sp->owner = owner;
+    sp->db_section = n2d2_strdup(db_section);
+    n2d2_status st = sp->section && sp->db_section ? N2D2_OK
+                                                    : n2d2_error(N2D2_ERR_NOMEM, "out of memory");
     if (st == N2D2_OK)
         st = read_sp_keys(sp);
     if (st == N2D2_OK)
@@ -303,8 +350,8 @@ n2d2_status n2d2_stimuli_new(n2d2_ini *ini, const n2d2_registry *reg, const char
         st = collect_params(sp);
     }
     if (st == N2D2_OK)
-        st = check_first_stimuli(sp);
-    if (st == N2D2_OK)
+        st = sp->variable ? sp_variable_setup(sp) : check_first_stimuli(sp);
+    if (st == N2D2_OK && !sp->variable)
         st = sp_worker_start(sp);
     if (st != N2D2_OK) {
         n2d2_stimuli_free(sp);
@@ -325,6 +372,7 @@ void n2d2_stimuli_free(n2d2_stimuli *sp)
         return;
     sp_worker_stop(sp);
     sp_destroy_chains(sp);
+    sp_variable_free(sp);
     sp_cache_free(&sp->cache);
     sp_cache_free(&sp->label_cache);
     sp_disk_free(&sp->disk);
@@ -336,6 +384,7 @@ void n2d2_stimuli_free(n2d2_stimuli *sp)
     free(sp->db_schema);
     free(sp->all_params);
     free(sp->section);
+    free(sp->db_section);
     free(sp);
 }
 

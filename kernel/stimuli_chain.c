@@ -9,6 +9,12 @@
 #include "n2d2/log.h"
 #include "n2d2/registry.h"
 #include "stimuli_internal.h"
+
+/* The provider whose transformation is being created on this thread
+ * (nested when a create opens a second provider). */
+static _Thread_local n2d2_stimuli *building;
+
+n2d2_stimuli *n2d2_stimuli_building(void) { return building; }
 #include "strutil.h"
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
@@ -157,7 +163,11 @@ static n2d2_status add_transform(n2d2_stimuli *sp, n2d2_ini_section *sec, int ca
         return st;
     t->set_mask = sp_apply_to_mask(n2d2_params_enum(t->params, "ApplyTo"));
     if (ops->create) {
+        /* n2d2_stimuli_building(): the plugin may open other providers. */
+        n2d2_stimuli *outer = building;
+        building = sp;
         st = ops->create(t->params, &t->state);
+        building = outer;
         if (st != N2D2_OK) {
             n2d2_error_prefix("[%s] (%s)", name, where);
             return st; /* the plugin's code, even if it left no message */

@@ -491,16 +491,19 @@ static n2d2_status from_cache(const sp_cache *c, const sp_cache_entry *e, n2d2_t
 /* The pipeline with the label map (CompositeStimuli=1). The static part
  * and its label map are kept in memory side by side (both or neither, so
  * a full cache never half-stores a stimulus); the disk cache is not used
- * (it keeps no label maps). */
-static n2d2_status fetch_composite(n2d2_stimuli *sp, sp_scratch *scratch, size_t index,
-                                   n2d2_set set, uint64_t pass, void *dst, int *label,
-                                   int32_t *map_dst)
+ * (it keeps no label maps). With a fixed size (not a variable-size
+ * provider) the final size is checked here. */
+n2d2_status sp_fetch_tensors(n2d2_stimuli *sp, sp_scratch *scratch, size_t index, n2d2_set set,
+                             uint64_t pass, n2d2_tensor **out, n2d2_tensor **map_out,
+                             int *label, const sp_transform **last_out)
 {
     sp_cache_entry *e = &sp->cache.entries[index], *le = &sp->label_cache.entries[index];
     n2d2_tensor *t = NULL, *map = NULL;
     const sp_transform *last = last_static(sp, set);
     n2d2_status st;
     n2d2_rng rng;
+    *out = NULL;
+    *map_out = NULL;
     if (e->state == SP_CACHE_STORED && le->state == SP_CACHE_STORED) {
         st = from_cache(&sp->cache, e, &t);
         if (st == N2D2_OK)
@@ -514,7 +517,7 @@ static n2d2_status fetch_composite(n2d2_stimuli *sp, sp_scratch *scratch, size_t
             /* No on-the-fly step: the whole pipeline is static (pass 0). */
             item_rng(&rng, sp->seed, 0, index);
             st = run_rest(sp, scratch, &t, &map, label, set, &rng, &last);
-            if (st == N2D2_OK)
+            if (st == N2D2_OK && !sp->variable)
                 st = check_size(sp, n2d2_tensor_dims(t), index, set, last);
         }
         /* One memory budget for data and maps together. */
@@ -535,10 +538,30 @@ static n2d2_status fetch_composite(n2d2_stimuli *sp, sp_scratch *scratch, size_t
         item_rng(&rng, sp->seed, pass, index);
         st = run_rest(sp, scratch, &t, &map, label, set, &rng, &last);
     }
-    if (st == N2D2_OK)
+    if (st == N2D2_OK && !sp->variable)
         st = check_size(sp, n2d2_tensor_dims(t), index, set, last);
-    if (st == N2D2_OK && (!map || n2d2_tensor_dim(map, 1) != sp->shape.dims[1] ||
-                          n2d2_tensor_dim(map, 2) != sp->shape.dims[2]))
+    if (st != N2D2_OK) {
+        n2d2_tensor_release(map);
+        n2d2_tensor_release(t);
+        return st;
+    }
+    *out = t;
+    *map_out = map;
+    *last_out = last;
+    return N2D2_OK;
+}
+
+static n2d2_status fetch_composite(n2d2_stimuli *sp, sp_scratch *scratch, size_t index,
+                                   n2d2_set set, uint64_t pass, void *dst, int *label,
+                                   int32_t *map_dst)
+{
+    n2d2_tensor *t, *map;
+    const sp_transform *last = NULL;
+    n2d2_status st = sp_fetch_tensors(sp, scratch, index, set, pass, &t, &map, label, &last);
+    if (st != N2D2_OK)
+        return st;
+    if (!map || n2d2_tensor_dim(map, 1) != sp->shape.dims[1] ||
+        n2d2_tensor_dim(map, 2) != sp->shape.dims[2])
         st = n2d2_error_at(N2D2_ERR_SHAPE, last ? last->where : sp->db_where, 0,
                            "[%s]: the pixel-wise label map of stimulus '%s' does not follow the "
                            "data to %zux%zu (a Channel* chain changed the size?)",

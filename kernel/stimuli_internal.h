@@ -8,6 +8,8 @@
  * stimuli_worker.c  the batch worker thread, begin/next
  * stimuli_labels.c  pixel-wise label maps from label ids, pixel-wise
  *                   labels and ROIs (CompositeLabel)
+ * stimuli_one.c     variable-size providers (BatchSize=0): single stimuli
+ *                   of any size for other transformations
  */
 #ifndef N2D2_STIMULI_INTERNAL_H
 #define N2D2_STIMULI_INTERNAL_H
@@ -164,6 +166,15 @@ struct n2d2_stimuli {
     sp_disk_cache disk;
     uint64_t passes[N2D2_SET_COUNT];
     sp_worker w;
+
+    /* Variable-size providers (BatchSize=0, stimuli_one.c). */
+    char *db_section;        /* "database" unless opened by n2d2_stimuli_provider */
+    int variable;            /* BatchSize=0: no worker, n2d2_stimuli_get only */
+    n2d2_stimuli *owner;     /* the provider that opened this one, or NULL */
+    n2d2_stimuli **subs;     /* providers opened by this one's transformations */
+    size_t n_subs;
+    pthread_mutex_t one_mu;  /* serialises n2d2_stimuli_get (shared cache) */
+    int one_mu_ok;
 };
 
 /* stimuli_chain.c */
@@ -210,6 +221,24 @@ n2d2_status sp_read_static_map(n2d2_stimuli *sp, size_t index, n2d2_set set,
  * static draws. */
 n2d2_status sp_fetch(n2d2_stimuli *sp, sp_scratch *scratch, size_t index, n2d2_set set,
                      uint64_t pass, void *dst, int *label, int32_t *map_dst);
+
+/* The whole pipeline of stimulus `index` as tensors: *t the data as the
+ * transformations leave it, *map its label map (composite only, else
+ * NULL), *last the last transformation applied (for messages). The static
+ * part goes through the in-memory cache. Caller holds the cache. */
+n2d2_status sp_fetch_tensors(n2d2_stimuli *sp, sp_scratch *scratch, size_t index, n2d2_set set,
+                             uint64_t pass, n2d2_tensor **t, n2d2_tensor **map, int *label,
+                             const sp_transform **last);
+
+/* stimuli.c: the constructor behind n2d2_stimuli_new and
+ * n2d2_stimuli_provider (variable: BatchSize=0, sizes read from the
+ * section). */
+n2d2_status sp_new(n2d2_ini *ini, const n2d2_registry *reg, const char *sp_section,
+                   const char *db_section, const n2d2_shape *input_shape, n2d2_dtype dtype,
+                   size_t batch_size, uint64_t seed, n2d2_stimuli *owner, n2d2_stimuli **out);
+/* stimuli_one.c */
+n2d2_status sp_variable_setup(n2d2_stimuli *sp);
+void sp_variable_free(n2d2_stimuli *sp);
 
 /* stimuli_worker.c */
 n2d2_status sp_worker_start(n2d2_stimuli *sp);

@@ -47,6 +47,9 @@ n2d2_status n2d2_stimuli_sample(n2d2_stimuli *sp, n2d2_set set, size_t position,
         *out = NULL;
     if (!sp || !out || pass == 0)
         return n2d2_error(N2D2_ERR_INVAL, "%s: invalid argument (pass numbers start at 1)", who);
+    if (sp->variable)
+        return n2d2_error(N2D2_ERR_INVAL, "%s: [%s] is a variable-size provider (BatchSize=0): "
+                                          "use n2d2_stimuli_get", who, sp->section);
     n2d2_status st = check_position(sp, set, position, who);
     if (st != N2D2_OK)
         return st;

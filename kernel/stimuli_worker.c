@@ -171,6 +171,10 @@ n2d2_status n2d2_stimuli_begin(n2d2_stimuli *sp, n2d2_set set, int shuffle, size
 {
     if (!sp || (unsigned)set >= N2D2_SET_COUNT)
         return n2d2_error(N2D2_ERR_INVAL, "n2d2_stimuli_begin: invalid argument");
+    if (sp->variable)
+        return n2d2_error(N2D2_ERR_INVAL, "n2d2_stimuli_begin: [%s] is a variable-size provider "
+                                          "(BatchSize=0): it has no batches, use "
+                                          "n2d2_stimuli_get", sp->section);
     sp_worker *w = &sp->w;
     size_t n = n2d2_database_set_count(sp->db, set);
     pthread_mutex_lock(&w->mu);
@@ -265,6 +269,9 @@ n2d2_status n2d2_stimuli_next(n2d2_stimuli *sp, n2d2_tensor *input, int *labels,
         *count = 0;
     if (!sp || !count)
         return n2d2_error(N2D2_ERR_INVAL, "n2d2_stimuli_next: NULL argument");
+    if (sp->variable)
+        return n2d2_error(N2D2_ERR_INVAL, "n2d2_stimuli_next: [%s] is a variable-size provider "
+                                          "(BatchSize=0): use n2d2_stimuli_get", sp->section);
     n2d2_status st = check_input(sp, input);
     if (st != N2D2_OK)
         return st;

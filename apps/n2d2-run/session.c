@@ -191,8 +191,11 @@ n2d2_status session_open(run_session *s, const run_options *opt, n2d2_ini *ini,
     s->batch = n2d2_graph_batch_size(graph);
     if (s->batch == 0)
         return n2d2_error_at(N2D2_ERR_INVAL, n2d2_ini_path(ini), 0,
-                             "[%s] BatchSize=0 (variable-size inputs) is not implemented yet",
-                             n2d2_graph_input_section(graph));
+                             "[%s] BatchSize=0 makes a variable-size provider (stimuli of any "
+                             "size, one at a time), which cannot feed the network: its input "
+                             "needs a fixed BatchSize, SizeX and SizeY. BatchSize=0 is for "
+                             "helper providers such as a BlendingTransformation's "
+                             "StimuliProvider", n2d2_graph_input_section(graph));
     n2d2_status st = open_run_dir(s);
     if (st == N2D2_OK) /* where StimuliData MeanData writes its files */
         st = n2d2_ini_set_generated(ini, n2d2_graph_input_section(graph), "_RunDir", s->run_dir);

@@ -3,10 +3,18 @@
  * 128), learn set shuffled, after a first pass that fills the cache.
  *
  *     bench_stimuli [DataPath | --synthetic]
+ *     bench_stimuli --ini FILE [PASSES]
  *
  * Uses DataPath (MNIST IDX files) when given, else Debian's Fashion-MNIST
  * when installed (unless --synthetic), else a synthetic 60,000 + 10,000
- * image set of 28x28 written to /tmp. */
+ * image set of 28x28 written to /tmp.
+ *
+ * --ini: the provider of FILE's [sp] (its [database], sizes, BatchSize and
+ * transformations: e.g. models/LeNet_DIR.ini with an on-the-fly
+ * DistortionTransformation), plugins loaded from N2D2_PLUGIN_PATH and the
+ * default paths; PASSES (default 4) learn passes, the first decodes and
+ * fills the cache; prints the first pass's rate and the median, min and
+ * max of the later passes' rates (bench/data/fmnist_dir_bench.sh). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,8 +142,88 @@ static int run(n2d2_registry *reg, const char *type, const char *path, const cha
     return 0;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static size_t ini_size(n2d2_ini *ini, const char *key, size_t def)
+{
+    const char *v = NULL;
+    if (n2d2_ini_get(ini, n2d2_ini_find(ini, "sp"), key, &v) != N2D2_OK || !v)
+        return def;
+    return (size_t)strtoul(v, NULL, 10);
+}
+
+/* The provider of an INI file's [sp] alone, pass by pass. */
+static int run_ini(const char *file, int passes)
+{
+    n2d2_registry *reg;
+    n2d2_loader *loader;
+    size_t refused = 0;
+    n2d2_ini *ini;
+    if (n2d2_registry_new(&reg) != N2D2_OK || n2d2_loader_new(reg, &loader) != N2D2_OK ||
+        n2d2_loader_add_default_paths(loader) != N2D2_OK ||
+        n2d2_loader_load_all(loader, &refused) != N2D2_OK || n2d2_ini_load(file, &ini) != N2D2_OK ||
+        !n2d2_ini_find(ini, "sp")) {
+        fprintf(stderr, "error: %s\n", n2d2_error_message());
+        return 1;
+    }
+    size_t batch = ini_size(ini, "BatchSize", 1);
+    n2d2_shape shape = {3, {ini_size(ini, "NbChannels", 1), ini_size(ini, "SizeY", 0),
+                            ini_size(ini, "SizeX", 0)}};
+    n2d2_stimuli *sp;
+    double t0 = now();
+    if (n2d2_stimuli_new(ini, reg, "sp", &shape, N2D2_FLOAT32, batch, 1, &sp) != N2D2_OK) {
+        fprintf(stderr, "error: %s\n", n2d2_error_message());
+        return 1;
+    }
+    double t_new = now() - t0;
+    size_t dims[4] = {batch, shape.dims[0], shape.dims[1], shape.dims[2]}, count;
+    n2d2_tensor *in;
+    int *labels = malloc(batch * sizeof *labels);
+    double *rate = malloc((size_t)passes * sizeof *rate), cpu = 0;
+    size_t images = 0, learn = n2d2_stimuli_set_size(sp, N2D2_SET_LEARN);
+    if (!labels || !rate || n2d2_tensor_new(N2D2_FLOAT32, 4, dims, &in) != N2D2_OK)
+        return 1;
+    for (int p = 0; p < passes; ++p) {
+        double t = now(), c = cpu_now();
+        n2d2_status st = n2d2_stimuli_begin(sp, N2D2_SET_LEARN, 1, 0);
+        while (st == N2D2_OK && (st = n2d2_stimuli_next(sp, in, labels, NULL, &count)) == N2D2_OK &&
+               count > 0)
+            if (p > 0)
+                images += count;
+        if (st != N2D2_OK) {
+            fprintf(stderr, "error: %s\n", n2d2_error_message());
+            return 1;
+        }
+        rate[p] = (double)learn / (now() - t);
+        if (p > 0)
+            cpu += cpu_now() - c;
+    }
+    printf("%s: %zu learn images, new %.2f s, first pass %.0f img/s", file, learn, t_new, rate[0]);
+    if (passes > 1) {
+        qsort(rate + 1, (size_t)passes - 1, sizeof *rate, cmp_double);
+        printf(" | later passes (%d): median %.0f img/s (min %.0f, max %.0f), %.1f us CPU/img",
+               passes - 1, rate[1 + (passes - 1) / 2], rate[1], rate[passes - 1],
+               1e6 * cpu / (double)images);
+    }
+    printf("\n");
+    free(labels);
+    free(rate);
+    n2d2_tensor_release(in);
+    n2d2_stimuli_free(sp);
+    n2d2_ini_free(ini);
+    n2d2_loader_free(loader);
+    n2d2_registry_free(reg);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 2 && strcmp(argv[1], "--ini") == 0)
+        return run_ini(argv[2], argc > 3 ? atoi(argv[3]) > 0 ? atoi(argv[3]) : 4 : 4);
     static const n2d2_static_plugin table[] = {N2D2_STATIC_PLUGIN(db_mnist),
                                                N2D2_STATIC_PLUGIN(transforms_basic)};
     n2d2_registry *reg;

@@ -1,66 +1,9 @@
 /* The basic transformations on tiny images with hand-computed results:
  * bilinear rescale, pad/crop with every border type, range affine,
  * normalisation, flips (flipping twice is the identity). */
-#include <check.h>
-#include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "n2d2/n2d2.h"
+#define TF_TESTKIT_PLUGIN transforms_basic
+#include "transform_testkit.h"
 #include "check_run.h"
-
-N2D2_STATIC_PLUGIN_DECLARE(transforms_basic);
-
-static n2d2_registry *reg;
-static n2d2_loader *loader;
-
-static void setup(void)
-{
-    static const n2d2_static_plugin table[] = {N2D2_STATIC_PLUGIN(transforms_basic)};
-    ck_assert_int_eq(n2d2_registry_new(&reg), N2D2_OK);
-    ck_assert_int_eq(n2d2_loader_new(reg, &loader), N2D2_OK);
-    ck_assert_int_eq(n2d2_loader_preload(loader, table, 1), N2D2_OK);
-}
-
-static void teardown(void)
-{
-    n2d2_loader_free(loader);
-    n2d2_registry_free(reg);
-}
-
-typedef struct tf {
-    n2d2_ini *ini;
-    n2d2_params *params;
-    const n2d2_transform_ops *ops;
-    void *state;
-} tf;
-
-/* Create transformation `type` from "Key=value\n" lines; returns the
- * create status (the handle is usable only on N2D2_OK). */
-static n2d2_status tf_open(tf *t, const char *type, const char *keys)
-{
-    memset(t, 0, sizeof *t);
-    const n2d2_feature *f = n2d2_registry_find(reg, N2D2_KIND_TRANSFORM, type, NULL);
-    ck_assert_msg(f != NULL, "%s not registered", type);
-    t->ops = f->ops;
-    char text[1024];
-    snprintf(text, sizeof text, "[t]\n%s", keys);
-    ck_assert_int_eq(n2d2_ini_load_string(text, strlen(text), "t.ini", &t->ini), N2D2_OK);
-    n2d2_ini_section *sec = n2d2_ini_find(t->ini, "t");
-    n2d2_status st = n2d2_params_from_ini(t->ini, &sec, 1, NULL, 0, f->params, f->n_params, &t->params);
-    if (st == N2D2_OK)
-        st = t->ops->create(t->params, &t->state);
-    return st;
-}
-
-static void tf_close(tf *t)
-{
-    if (t->state)
-        t->ops->destroy(t->state);
-    n2d2_params_free(t->params);
-    n2d2_ini_free(t->ini);
-}
 
 static n2d2_status tf_run(tf *t, n2d2_tensor **data, n2d2_rng *rng)
 {
@@ -71,28 +14,6 @@ static n2d2_status tf_run(tf *t, n2d2_tensor **data, n2d2_rng *rng)
     n2d2_status st = t->ops->apply(t->state, data, &labels, &label, N2D2_SET_LEARN, rng ? rng : &local);
     ck_assert_int_eq(label, 3);
     return st;
-}
-
-static n2d2_tensor *image(n2d2_dtype dt, size_t c, size_t h, size_t w, const double *v)
-{
-    size_t dims[3] = {c, h, w};
-    n2d2_tensor *t;
-    ck_assert_int_eq(n2d2_tensor_new(dt, 3, dims, &t), N2D2_OK);
-    for (size_t i = 0; i < c * h * w; ++i)
-        n2d2_tensor_set(t, i, v[i]);
-    return t;
-}
-
-static void expect(const n2d2_tensor *t, n2d2_dtype dt, size_t c, size_t h, size_t w,
-                   const double *v, double tol)
-{
-    ck_assert_int_eq(n2d2_tensor_dtype(t), dt);
-    ck_assert_uint_eq(n2d2_tensor_dim(t, 0), c);
-    ck_assert_uint_eq(n2d2_tensor_dim(t, 1), h);
-    ck_assert_uint_eq(n2d2_tensor_dim(t, 2), w);
-    for (size_t i = 0; i < c * h * w; ++i)
-        ck_assert_msg(fabs(n2d2_tensor_get(t, i) - v[i]) <= tol, "element %zu: %g, expected %g", i,
-                      n2d2_tensor_get(t, i), v[i]);
 }
 
 /* One transformation on one image; checks the result. */
@@ -376,14 +297,6 @@ END_TEST
 
 /* ---- registration ---- */
 
-static int has_key(const n2d2_feature *f, const char *key)
-{
-    for (size_t i = 0; i < f->n_params; ++i)
-        if (strcmp(f->params[i].name, key) == 0)
-            return 1;
-    return 0;
-}
-
 START_TEST(schemas_and_flags_follow_the_manual)
 {
     static const struct {
@@ -402,14 +315,9 @@ START_TEST(schemas_and_flags_follow_the_manual)
          {"HorizontalFlip", "VerticalFlip", "RandomHorizontalFlip", "RandomVerticalFlip"},
          N2D2_TRANSFORM_RANDOM},
     };
-    for (size_t i = 0; i < sizeof expected / sizeof expected[0]; ++i) {
-        const n2d2_feature *f = n2d2_registry_find(reg, N2D2_KIND_TRANSFORM, expected[i].type, NULL);
-        ck_assert_ptr_nonnull(f);
-        for (int k = 0; k < 6 && expected[i].keys[k]; ++k)
-            ck_assert_msg(has_key(f, expected[i].keys[k]), "%s lacks %s", expected[i].type,
-                          expected[i].keys[k]);
-        ck_assert_uint_eq(((const n2d2_transform_ops *)f->ops)->flags, expected[i].flags);
-    }
+    for (size_t i = 0; i < sizeof expected / sizeof expected[0]; ++i)
+        tf_check_schema(expected[i].type, expected[i].keys,
+                        sizeof expected[i].keys / sizeof expected[i].keys[0], expected[i].flags);
     /* Non-image data is refused with a message. */
     tf t;
     ck_assert_int_eq(tf_open(&t, "FlipTransformation", "HorizontalFlip=1\n"), N2D2_OK);

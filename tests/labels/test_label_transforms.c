@@ -2,38 +2,9 @@
  * hand-made label maps: the chosen window, the label, KeepComposite,
  * SlicesMargin, ExcludeLabels, IgnoreNoValid, AllowPadding, rotation,
  * connected components with merge distances and filters, and errors. */
-#include <check.h>
-#include <stdio.h>
-#include <string.h>
-
+#define TF_TESTKIT_PLUGIN transforms_labels
+#include "transform_testkit.h"
 #include "check_run.h"
-#include "n2d2/n2d2.h"
-
-N2D2_STATIC_PLUGIN_DECLARE(transforms_labels);
-
-static n2d2_registry *reg;
-static n2d2_loader *loader;
-
-static void setup(void)
-{
-    static const n2d2_static_plugin table[] = {N2D2_STATIC_PLUGIN(transforms_labels)};
-    ck_assert_int_eq(n2d2_registry_new(&reg), N2D2_OK);
-    ck_assert_int_eq(n2d2_loader_new(reg, &loader), N2D2_OK);
-    ck_assert_int_eq(n2d2_loader_preload(loader, table, 1), N2D2_OK);
-}
-
-static void teardown(void)
-{
-    n2d2_loader_free(loader);
-    n2d2_registry_free(reg);
-}
-
-typedef struct tf {
-    const n2d2_transform_ops *ops;
-    void *state;
-    n2d2_params *params;
-    n2d2_ini *ini;
-} tf;
 
 static n2d2_status tf_new(const char *type, const char *keys, tf *t)
 {
@@ -55,14 +26,6 @@ static n2d2_status tf_new(const char *type, const char *keys, tf *t)
                      N2D2_OK);
     t->state = NULL;
     return t->ops->create(t->params, &t->state);
-}
-
-static void tf_free(tf *t)
-{
-    if (t->state && t->ops->destroy)
-        t->ops->destroy(t->state);
-    n2d2_params_free(t->params);
-    n2d2_ini_free(t->ini);
 }
 
 /* Data {1, h, w} UInt8 with pixel (x, y) = 10 y + x, and a map from rows
@@ -126,7 +89,7 @@ START_TEST(slice_of_a_given_label_has_one_place)
             n2d2_tensor_release(d);
             n2d2_tensor_release(m);
         }
-        tf_free(&t);
+        tf_close(&t);
     }
 }
 END_TEST
@@ -148,7 +111,7 @@ START_TEST(slice_margin_shrinks_the_checked_region)
     ck_assert_int_eq(label, 1);
     n2d2_tensor_release(d);
     n2d2_tensor_release(m);
-    tf_free(&t);
+    tf_close(&t);
 }
 END_TEST
 
@@ -171,7 +134,7 @@ START_TEST(slice_random_label_honours_exclusions)
         n2d2_tensor_release(d);
         n2d2_tensor_release(m);
     }
-    tf_free(&t);
+    tf_close(&t);
 }
 END_TEST
 
@@ -190,7 +153,7 @@ START_TEST(slice_without_valid_place)
     ck_assert_int_eq(label, -1);
     n2d2_tensor_release(d);
     n2d2_tensor_release(m);
-    tf_free(&t);
+    tf_close(&t);
 
     ck_assert_int_eq(tf_new("LabelSliceExtractionTransformation",
                             "Width=4\nHeight=4\nLabel=1\nIgnoreNoValid=0\n", &t),
@@ -200,7 +163,7 @@ START_TEST(slice_without_valid_place)
     ck_assert_msg(strstr(n2d2_error_message(), "label 1"), "%s", n2d2_error_message());
     n2d2_tensor_release(d);
     n2d2_tensor_release(m);
-    tf_free(&t);
+    tf_close(&t);
 }
 END_TEST
 
@@ -229,7 +192,7 @@ START_TEST(slice_padding)
     ck_assert_int_eq(label, 1);
     n2d2_tensor_release(d);
     n2d2_tensor_release(m);
-    tf_free(&t);
+    tf_close(&t);
 
     ck_assert_int_eq(tf_new("LabelSliceExtractionTransformation", "Width=5\nHeight=4\n", &t),
                      N2D2_OK);
@@ -238,7 +201,7 @@ START_TEST(slice_padding)
     ck_assert_msg(strstr(n2d2_error_message(), "AllowPadding"), "%s", n2d2_error_message());
     n2d2_tensor_release(d);
     n2d2_tensor_release(m);
-    tf_free(&t);
+    tf_close(&t);
 }
 END_TEST
 
@@ -262,7 +225,7 @@ START_TEST(slice_rotation)
     expect_all(m, 1);
     n2d2_tensor_release(d);
     n2d2_tensor_release(m);
-    tf_free(&t);
+    tf_close(&t);
 }
 END_TEST
 
@@ -279,7 +242,7 @@ START_TEST(transformations_need_a_map)
     ck_assert_msg(strstr(n2d2_error_message(), "CompositeStimuli=1"), "%s", n2d2_error_message());
     n2d2_tensor_release(d);
     n2d2_tensor_release(m);
-    tf_free(&t);
+    tf_close(&t);
 }
 END_TEST
 
@@ -303,7 +266,7 @@ START_TEST(roi_components_and_filters)
     ck_assert_int_eq(label, 1);
     n2d2_tensor_release(d);
     n2d2_tensor_release(m);
-    tf_free(&t);
+    tf_close(&t);
 
     /* Tall boxes only (width/height <= 0.5), with a margin of 1 and the
      * map reduced: the column x 6, y 2..4 grown to x 5..7, y 1..5. */
@@ -317,7 +280,7 @@ START_TEST(roi_components_and_filters)
     expect_all(m, 1);
     n2d2_tensor_release(d);
     n2d2_tensor_release(m);
-    tf_free(&t);
+    tf_close(&t);
 
     /* MergeMaxHDist=2, MergeMaxVDist=0 (rows only) joins (2, 5) and
      * (4, 5): with FilterMinWidth=3 the only object of label 1 is that
@@ -332,7 +295,7 @@ START_TEST(roi_components_and_filters)
     ck_assert_int_eq((int)n2d2_tensor_get(m, 1), 0); /* KeepComposite=1: the gap keeps 0 */
     n2d2_tensor_release(d);
     n2d2_tensor_release(m);
-    tf_free(&t);
+    tf_close(&t);
 
     /* Without the merge no object is 3 wide: nothing extracted. */
     ck_assert_int_eq(tf_new("ROIExtractionTransformation",
@@ -346,7 +309,7 @@ START_TEST(roi_components_and_filters)
     ck_assert_int_eq(label, -1);
     n2d2_tensor_release(d);
     n2d2_tensor_release(m);
-    tf_free(&t);
+    tf_close(&t);
 }
 END_TEST
 
@@ -368,7 +331,7 @@ START_TEST(roi_any_label_draws_among_objects)
     }
     /* label 0 is the big background component; 1 and 2 are objects too */
     ck_assert(seen[0] > 0 && seen[1] > 0 && seen[2] > 0);
-    tf_free(&t);
+    tf_close(&t);
 }
 END_TEST
 
@@ -380,7 +343,7 @@ START_TEST(roi_annotation_mode_is_not_implemented)
     ck_assert_msg(strstr(n2d2_error_message(), "not implemented yet") &&
                       strstr(n2d2_error_message(), "net.ini"),
                   "%s", n2d2_error_message());
-    tf_free(&t);
+    tf_close(&t);
 }
 END_TEST
 

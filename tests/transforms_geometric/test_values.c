@@ -361,14 +361,6 @@ END_TEST
 
 /* ---- Schemas ---- */
 
-static int has_key(const n2d2_feature *f, const char *key)
-{
-    for (size_t i = 0; i < f->n_params; ++i)
-        if (strcmp(f->params[i].name, key) == 0)
-            return 1;
-    return 0;
-}
-
 START_TEST(schemas_and_flags_follow_the_manual)
 {
     static const struct {
@@ -406,15 +398,9 @@ START_TEST(schemas_and_flags_follow_the_manual)
           "BorderValue"},
          N2D2_TRANSFORM_RANDOM},
     };
-    for (size_t i = 0; i < sizeof expected / sizeof expected[0]; ++i) {
-        const n2d2_feature *f =
-            n2d2_registry_find(reg, N2D2_KIND_TRANSFORM, expected[i].type, NULL);
-        ck_assert_msg(f != NULL, "%s", expected[i].type);
-        for (int k = 0; k < 14 && expected[i].keys[k]; ++k)
-            ck_assert_msg(has_key(f, expected[i].keys[k]), "%s lacks %s", expected[i].type,
-                          expected[i].keys[k]);
-        ck_assert_uint_eq(((const n2d2_transform_ops *)f->ops)->flags, expected[i].flags);
-    }
+    for (size_t i = 0; i < sizeof expected / sizeof expected[0]; ++i)
+        tf_check_schema(expected[i].type, expected[i].keys,
+                        sizeof expected[i].keys / sizeof expected[i].keys[0], expected[i].flags);
     /* The 23 colour conversions of the manual. */
     const n2d2_feature *cs = n2d2_registry_find(reg, N2D2_KIND_TRANSFORM,
                                                 "ColorSpaceTransformation", NULL);

@@ -3,71 +3,13 @@
 #ifndef N2D2_TESTS_TF_FIXTURE_H
 #define N2D2_TESTS_TF_FIXTURE_H
 
-#include <check.h>
-#include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "n2d2/n2d2.h"
-
-N2D2_STATIC_PLUGIN_DECLARE(transforms_geometric);
-
-static n2d2_registry *reg;
-static n2d2_loader *loader;
-
-static void setup(void)
-{
-    static const n2d2_static_plugin table[] = {N2D2_STATIC_PLUGIN(transforms_geometric)};
-    ck_assert_int_eq(n2d2_registry_new(&reg), N2D2_OK);
-    ck_assert_int_eq(n2d2_loader_new(reg, &loader), N2D2_OK);
-    ck_assert_int_eq(n2d2_loader_preload(loader, table, 1), N2D2_OK);
-}
-
-static void teardown(void)
-{
-    n2d2_loader_free(loader);
-    n2d2_registry_free(reg);
-}
-
-typedef struct tf {
-    n2d2_ini *ini;
-    n2d2_params *params;
-    const n2d2_transform_ops *ops;
-    void *state;
-} tf;
-
-/* Create transformation `type` from "Key=value\n" lines; returns the
- * status (the handle is usable only on N2D2_OK; close it anyway). */
-static n2d2_status tf_open(tf *t, const char *type, const char *keys)
-{
-    memset(t, 0, sizeof *t);
-    const n2d2_feature *f = n2d2_registry_find(reg, N2D2_KIND_TRANSFORM, type, NULL);
-    ck_assert_msg(f != NULL, "%s not registered", type);
-    t->ops = f->ops;
-    char text[2048];
-    snprintf(text, sizeof text, "[t]\n%s", keys);
-    ck_assert_int_eq(n2d2_ini_load_string(text, strlen(text), "t.ini", &t->ini), N2D2_OK);
-    n2d2_ini_section *sec = n2d2_ini_find(t->ini, "t");
-    n2d2_status st = n2d2_params_from_ini(t->ini, &sec, 1, NULL, 0, f->params, f->n_params,
-                                          &t->params);
-    if (st == N2D2_OK)
-        st = t->ops->create(t->params, &t->state);
-    return st;
-}
+#define TF_TESTKIT_PLUGIN transforms_geometric
+#include "transform_testkit.h"
 
 static void tf_open_ok(tf *t, const char *type, const char *keys)
 {
     n2d2_status st = tf_open(t, type, keys);
     ck_assert_msg(st == N2D2_OK, "%s: %s", type, n2d2_error_message());
-}
-
-static void tf_close(tf *t)
-{
-    if (t->state)
-        t->ops->destroy(t->state);
-    n2d2_params_free(t->params);
-    n2d2_ini_free(t->ini);
 }
 
 /* Apply with a stream of `seed` (pixel-wise labels optional). */
@@ -78,28 +20,6 @@ static n2d2_status tf_apply(tf *t, n2d2_tensor **data, n2d2_tensor **labels, uin
     n2d2_rng rng;
     n2d2_rng_seed(&rng, seed, N2D2_RNG_AUGMENT);
     return t->ops->apply(t->state, data, labels ? labels : &none, &label, N2D2_SET_LEARN, &rng);
-}
-
-static n2d2_tensor *image(n2d2_dtype dt, size_t c, size_t h, size_t w, const double *v)
-{
-    size_t dims[3] = {c, h, w};
-    n2d2_tensor *t;
-    ck_assert_int_eq(n2d2_tensor_new(dt, 3, dims, &t), N2D2_OK);
-    for (size_t i = 0; i < c * h * w; ++i)
-        n2d2_tensor_set(t, i, v ? v[i] : (double)i);
-    return t;
-}
-
-static void expect(const n2d2_tensor *t, n2d2_dtype dt, size_t c, size_t h, size_t w,
-                   const double *v, double tol)
-{
-    ck_assert_int_eq(n2d2_tensor_dtype(t), dt);
-    ck_assert_uint_eq(n2d2_tensor_dim(t, 0), c);
-    ck_assert_uint_eq(n2d2_tensor_dim(t, 1), h);
-    ck_assert_uint_eq(n2d2_tensor_dim(t, 2), w);
-    for (size_t i = 0; i < c * h * w; ++i)
-        ck_assert_msg(fabs(n2d2_tensor_get(t, i) - v[i]) <= tol, "element %zu: %g, expected %g", i,
-                      n2d2_tensor_get(t, i), v[i]);
 }
 
 /* One transformation on one image; checks the result. */

@@ -52,6 +52,20 @@ n2d2_status n2d2_cells_scratch(void **buffer, size_t *capacity, size_t bytes)
     return N2D2_OK;
 }
 
+n2d2_status n2d2_cells_reserve_argmax(int32_t **argmax, size_t *capacity, int *valid,
+                                      size_t need)
+{
+    if (need <= *capacity)
+        return N2D2_OK;
+    int32_t *grown = realloc(*argmax, need * sizeof *grown);
+    if (!grown)
+        return n2d2_error(N2D2_ERR_NOMEM, "out of memory");
+    *argmax = grown;
+    *capacity = need;
+    *valid = 0;
+    return N2D2_OK;
+}
+
 void n2d2_cells_scratch_free(void **buffer, size_t *capacity)
 {
     free(*buffer);

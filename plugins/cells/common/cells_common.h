@@ -32,6 +32,12 @@ int n2d2_cells_in_parallel(void);
 n2d2_status n2d2_cells_scratch(void **buffer, size_t *capacity, size_t bytes);
 void n2d2_cells_scratch_free(void **buffer, size_t *capacity);
 
+/* Grow the argmax index buffer of a Max pooling-like cell (Pool, Unpool,
+ * FMP) to at least `need` entries; when it grows, its contents are lost
+ * and *valid (a training forward filled it) is reset. */
+n2d2_status n2d2_cells_reserve_argmax(int32_t **argmax, size_t *capacity, int *valid,
+                                      size_t need);
+
 /* The cell computes in Float32 or Float64 only. */
 n2d2_status n2d2_cells_check_dtype(const n2d2_cell *cell);
 /* Every input must have the cell's data type (a cell with DataType=Float64

@@ -358,3 +358,23 @@ size_t n2d2_cells_mapping_fan_in(const n2d2_cells_mapping *m, size_t o)
         n += m->conn[c * m->n_out + o];
     return n;
 }
+
+n2d2_status n2d2_cells_mapping_rows(const n2d2_cells_mapping *m, size_t **start, size_t **chans)
+{
+    *start = malloc((m->n_out + 1) * sizeof **start);
+    size_t links = 0;
+    for (size_t i = 0; i < m->n_in * m->n_out; ++i)
+        links += m->conn[i];
+    *chans = malloc((links ? links : 1) * sizeof **chans);
+    if (!*start || !*chans)
+        return n2d2_error(N2D2_ERR_NOMEM, "out of memory");
+    size_t k = 0;
+    for (size_t o = 0; o < m->n_out; ++o) {
+        (*start)[o] = k;
+        for (size_t c = 0; c < m->n_in; ++c)
+            if (m->conn[c * m->n_out + o])
+                (*chans)[k++] = c;
+    }
+    (*start)[m->n_out] = k;
+    return N2D2_OK;
+}

@@ -35,6 +35,11 @@ n2d2_status n2d2_cells_mapping_build(const n2d2_cell *cell, const n2d2_params *p
 void n2d2_cells_mapping_free(n2d2_cells_mapping *m);
 /* Inputs connected to output o. */
 size_t n2d2_cells_mapping_fan_in(const n2d2_cells_mapping *m, size_t o);
+/* The map as compressed rows by output (Pool, FMP): the channels feeding
+ * output o are (*chans)[(*start)[o] .. (*start)[o + 1]). Both arrays are
+ * malloc'ed and stored even when the other allocation fails: the caller
+ * frees them. */
+n2d2_status n2d2_cells_mapping_rows(const n2d2_cells_mapping *m, size_t **start, size_t **chans);
 
 #define N2D2_CELLS_MAP_UINT(name, dflt, lo, help) \
     {name, N2D2_PARAM_UINT, dflt, NULL, lo, 1e9, N2D2_PARAM_RANGE, help}

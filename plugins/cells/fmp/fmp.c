@@ -76,28 +76,6 @@ static n2d2_status fmp_create(n2d2_cell *cell, const n2d2_params *p, void **stat
     return N2D2_OK;
 }
 
-/* Connected channels of each output, as compressed rows. */
-static n2d2_status index_map(fmp_state *s)
-{
-    const n2d2_cells_mapping *m = &s->map;
-    s->chan_start = malloc((m->n_out + 1) * sizeof *s->chan_start);
-    size_t links = 0;
-    for (size_t i = 0; i < m->n_in * m->n_out; ++i)
-        links += m->conn[i];
-    s->chans = malloc((links ? links : 1) * sizeof *s->chans);
-    if (!s->chan_start || !s->chans)
-        return n2d2_error(N2D2_ERR_NOMEM, "out of memory");
-    size_t k = 0;
-    for (size_t o = 0; o < m->n_out; ++o) {
-        s->chan_start[o] = k;
-        for (size_t c = 0; c < m->n_in; ++c)
-            if (m->conn[c * m->n_out + o])
-                s->chans[k++] = c;
-    }
-    s->chan_start[m->n_out] = k;
-    return N2D2_OK;
-}
-
 static n2d2_status out_extent(n2d2_cell *cell, const char *axis, size_t in, double ratio,
                               size_t *out)
 {
@@ -134,7 +112,7 @@ static n2d2_status fmp_infer(n2d2_cell *cell, void *state, const n2d2_shape *in,
         st = n2d2_cells_mapping_build(cell, n2d2_cell_params(cell), s->channels, s->nb_outputs,
                                       &s->map);
     if (st == N2D2_OK)
-        st = index_map(s);
+        st = n2d2_cells_mapping_rows(&s->map, &s->chan_start, &s->chans);
     if (st == N2D2_OK && !s->fixed_x.start)
         st = axis_alloc(&s->fixed_x, s->out_w);
     if (st == N2D2_OK && !s->fixed_y.start)
@@ -176,15 +154,7 @@ static n2d2_status fmp_initialize(n2d2_cell *cell, void *state)
 static n2d2_status reserve_argmax(fmp_state *s, size_t batch)
 {
     size_t need = batch * s->nb_outputs * s->out_h * s->out_w;
-    if (need <= s->argmax_cap)
-        return N2D2_OK;
-    int32_t *grown = realloc(s->argmax, need * sizeof *grown);
-    if (!grown)
-        return n2d2_error(N2D2_ERR_NOMEM, "out of memory");
-    s->argmax = grown;
-    s->argmax_cap = need;
-    s->argmax_valid = 0;
-    return N2D2_OK;
+    return n2d2_cells_reserve_argmax(&s->argmax, &s->argmax_cap, &s->argmax_valid, need);
 }
 
 static n2d2_status fmp_reserve(n2d2_cell *cell, void *state, size_t batch)

@@ -113,21 +113,10 @@ static n2d2_status pool_create(n2d2_cell *cell, const n2d2_params *p, void **sta
 static n2d2_status index_map(pool_state *s)
 {
     const n2d2_cells_mapping *m = &s->map;
-    s->chan_start = malloc((m->n_out + 1) * sizeof *s->chan_start);
-    size_t links = 0;
-    for (size_t i = 0; i < m->n_in * m->n_out; ++i)
-        links += m->conn[i];
-    s->chans = malloc((links ? links : 1) * sizeof *s->chans);
-    if (!s->chan_start || !s->chans)
-        return n2d2_error(N2D2_ERR_NOMEM, "out of memory");
-    size_t k = 0;
-    for (size_t o = 0; o < m->n_out; ++o) {
-        s->chan_start[o] = k;
-        for (size_t c = 0; c < m->n_in; ++c)
-            if (m->conn[c * m->n_out + o])
-                s->chans[k++] = c;
-    }
-    s->chan_start[m->n_out] = k;
+    n2d2_status st = n2d2_cells_mapping_rows(m, &s->chan_start, &s->chans);
+    if (st != N2D2_OK)
+        return st;
+    size_t k = s->chan_start[m->n_out];
     /* a permutation of the channels: the tiled max backward writes each
      * input channel once */
     s->one_to_one = m->n_in == m->n_out && k == m->n_out;
@@ -227,15 +216,7 @@ static n2d2_status reserve_argmax(pool_state *s, size_t batch)
     if (s->pooling != POOL_MAX)
         return N2D2_OK;
     size_t need = batch * s->nb_outputs * s->out_d * s->out_h * s->out_w;
-    if (need <= s->argmax_cap)
-        return N2D2_OK;
-    int32_t *grown = realloc(s->argmax, need * sizeof *grown);
-    if (!grown)
-        return n2d2_error(N2D2_ERR_NOMEM, "out of memory");
-    s->argmax = grown;
-    s->argmax_cap = need;
-    s->argmax_valid = 0;
-    return N2D2_OK;
+    return n2d2_cells_reserve_argmax(&s->argmax, &s->argmax_cap, &s->argmax_valid, need);
 }
 
 static n2d2_status pool_reserve(n2d2_cell *cell, void *state, size_t batch)

@@ -226,15 +226,7 @@ static n2d2_status reserve_argmax(unpool_state *s, size_t batch)
     if (s->pooling != UNPOOL_MAX)
         return N2D2_OK;
     const size_t need = batch * s->channels * s->in_h * s->in_w;
-    if (need <= s->argmax_cap)
-        return N2D2_OK;
-    int32_t *grown = realloc(s->argmax, need * sizeof *grown);
-    if (!grown)
-        return n2d2_error(N2D2_ERR_NOMEM, "out of memory");
-    s->argmax = grown;
-    s->argmax_cap = need;
-    s->argmax_valid = 0;
-    return N2D2_OK;
+    return n2d2_cells_reserve_argmax(&s->argmax, &s->argmax_cap, &s->argmax_valid, need);
 }
 
 static n2d2_status unpool_reserve(n2d2_cell *cell, void *state, size_t batch)

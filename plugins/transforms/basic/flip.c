@@ -6,9 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tf_util.h"
+#include "basic.h"
 
-#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 #define WHO "FlipTransformation"
 
 static const n2d2_param_spec flip_params[] = {
@@ -98,5 +97,5 @@ static const n2d2_transform_ops flip_ops = {
 
 const n2d2_feature tf_flip_feature = {
     sizeof(n2d2_feature), N2D2_KIND_TRANSFORM, "FlipTransformation", NULL,
-    "fixed or random horizontal/vertical flips", flip_params, COUNT_OF(flip_params), &flip_ops, 0,
-    {0}};
+    "fixed or random horizontal/vertical flips", flip_params, TF_COUNT_OF(flip_params),
+    &flip_ops, 0, {0}};

@@ -7,9 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tf_util.h"
+#include "basic.h"
 
-#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 #define WHO "NormalizeTransformation"
 enum { L1, L2, LINF, MINMAX };
 
@@ -119,4 +118,4 @@ static const n2d2_transform_ops normalize_ops = {
 const n2d2_feature tf_normalize_feature = {
     sizeof(n2d2_feature), N2D2_KIND_TRANSFORM, "NormalizeTransformation", NULL,
     "L1/L2/Linf or min-max normalisation, whole image or per channel", normalize_params,
-    COUNT_OF(normalize_params), &normalize_ops, 0, {0}};
+    TF_COUNT_OF(normalize_params), &normalize_ops, 0, {0}};

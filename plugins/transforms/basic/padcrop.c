@@ -7,31 +7,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tf_util.h"
+#include "basic.h"
 
-#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 #define WHO "PadCropTransformation"
 
-#define BORDER_TYPES "ConstantBorder|ReplicateBorder|ReflectBorder|WrapBorder|MinusOneReflectBorder|MeanBorder"
-enum { CONSTANT, REPLICATE, REFLECT, WRAP, REFLECT_101, MEAN };
 
 static const n2d2_param_spec padcrop_params[] = {
     {"Width", N2D2_PARAM_UINT, NULL, NULL, 1, 1e6, N2D2_PARAM_REQUIRED | N2D2_PARAM_RANGE,
      "width of the padded/cropped image"},
     {"Height", N2D2_PARAM_UINT, NULL, NULL, 1, 1e6, N2D2_PARAM_REQUIRED | N2D2_PARAM_RANGE,
      "height of the padded/cropped image"},
-    {"BorderType", N2D2_PARAM_ENUM, "MinusOneReflectBorder", BORDER_TYPES, 0, 0, 0,
-     "padding: ConstantBorder (BorderValue), ReplicateBorder (aaa|abc), ReflectBorder (cba|abc), "
-     "WrapBorder (abc|abc), MinusOneReflectBorder (dcb|abcd), MeanBorder (mean colour)"},
-    {"BorderValue", N2D2_PARAM_LIST, "0.0 0.0 0.0", NULL, 0, 0, 0,
-     "ConstantBorder colour: one value, or one per channel (missing channels: 0)"},
+    TF_BORDER_PARAMS,
 };
 
 typedef struct padcrop {
     size_t width, height;
-    int border;
-    double value[TF_MAX_VALUES];
-    size_t n_values;
+    tf_border border;
 } padcrop;
 
 static n2d2_status padcrop_create(const n2d2_params *p, void **state)
@@ -41,8 +32,7 @@ static n2d2_status padcrop_create(const n2d2_params *p, void **state)
         return n2d2_error(N2D2_ERR_NOMEM, "out of memory");
     pc->width = (size_t)n2d2_params_uint(p, "Width");
     pc->height = (size_t)n2d2_params_uint(p, "Height");
-    pc->border = n2d2_params_enum(p, "BorderType");
-    n2d2_status st = tf_read_list(p, "BorderValue", pc->value, &pc->n_values);
+    n2d2_status st = tf_border_read(p, &pc->border);
     if (st != N2D2_OK) {
         free(pc);
         return st;
@@ -51,53 +41,10 @@ static n2d2_status padcrop_create(const n2d2_params *p, void **state)
     return N2D2_OK;
 }
 
-/* Map an out-of-range coordinate into [0, n) (n >= 1); -1 for a constant
- * border. */
-static long border_index(long p, long n, int border)
-{
-    if (p >= 0 && p < n)
-        return p;
-    switch (border) {
-    case REPLICATE:
-        return p < 0 ? 0 : n - 1;
-    case REFLECT: {
-        long period = 2 * n, m = ((p % period) + period) % period;
-        return m < n ? m : period - 1 - m;
-    }
-    case WRAP:
-        return ((p % n) + n) % n;
-    case REFLECT_101: {
-        if (n == 1)
-            return 0;
-        long period = 2 * n - 2, m = ((p % period) + period) % period;
-        return m < n ? m : period - m;
-    }
-    default:
-        return -1;
-    }
-}
-
 /* First source coordinate of the centred frame (negative when padding). */
 static long start_of(size_t in, size_t out)
 {
     return in >= out ? (long)((in - out) / 2) : -(long)((out - in) / 2);
-}
-
-static double channel_fill(const padcrop *pc, const n2d2_tensor *t, size_t c)
-{
-    size_t h = n2d2_tensor_dim(t, 1), w = n2d2_tensor_dim(t, 2);
-    if (pc->border == MEAN) {
-        if (h * w == 0)
-            return 0.0;
-        double sum = 0.0;
-        const void *data = n2d2_tensor_cdata(t);
-        for (size_t i = 0; i < h * w; ++i)
-            sum += tf_get(data, n2d2_tensor_dtype(t), c * h * w + i);
-        return sum / (double)(h * w);
-    }
-    if (pc->n_values == 1)
-        return pc->value[0];
-    return c < pc->n_values ? pc->value[c] : 0.0;
 }
 
 static n2d2_status padcrop_plane(const padcrop *pc, const n2d2_tensor *in, n2d2_tensor *out,
@@ -107,16 +54,17 @@ static n2d2_status padcrop_plane(const padcrop *pc, const n2d2_tensor *in, n2d2_
     size_t c = n2d2_tensor_dim(in, 0), h = n2d2_tensor_dim(in, 1), w = n2d2_tensor_dim(in, 2);
     size_t oh = pc->height, ow = pc->width;
     long sy0 = start_of(h, oh), sx0 = start_of(w, ow);
-    int border = (h == 0 || w == 0) ? CONSTANT : pc->border;
+    int border = (h == 0 || w == 0) ? TF_BORDER_CONSTANT : pc->border.type;
     const void *src = n2d2_tensor_cdata(in);
     void *dst = n2d2_tensor_data(out);
     for (size_t k = 0; k < c; ++k) {
-        double fill = labels ? -1.0 : channel_fill(pc, in, k);
-        int constant = border == CONSTANT || border == MEAN;
+        double fill = labels ? -1.0 : tf_border_fill(&pc->border, in, k);
+        int constant = border == TF_BORDER_CONSTANT || border == TF_BORDER_MEAN;
         for (size_t y = 0; y < oh; ++y) {
-            long sy = constant ? sy0 + (long)y : border_index(sy0 + (long)y, (long)h, border);
+            long sy = constant ? sy0 + (long)y : tf_border_index(sy0 + (long)y, (long)h, border);
             for (size_t x = 0; x < ow; ++x) {
-                long sx = constant ? sx0 + (long)x : border_index(sx0 + (long)x, (long)w, border);
+                long sx =
+                    constant ? sx0 + (long)x : tf_border_index(sx0 + (long)x, (long)w, border);
                 size_t o = (k * oh + y) * ow + x;
                 if (sy < 0 || sx < 0 || sy >= (long)h || sx >= (long)w)
                     tf_set(dst, dt, o, fill);
@@ -184,5 +132,5 @@ static const n2d2_transform_ops padcrop_ops = {
 
 const n2d2_feature tf_padcrop_feature = {
     sizeof(n2d2_feature), N2D2_KIND_TRANSFORM, "PadCropTransformation", NULL,
-    "centre pad and/or crop to Width x Height", padcrop_params, COUNT_OF(padcrop_params),
+    "centre pad and/or crop to Width x Height", padcrop_params, TF_COUNT_OF(padcrop_params),
     &padcrop_ops, 0, {0}};

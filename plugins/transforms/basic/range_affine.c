@@ -6,19 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tf_util.h"
+#include "basic.h"
 
-#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 #define WHO "RangeAffineTransformation"
-#define OPERATORS "Plus|Minus|Multiplies|Divides"
-enum { PLUS, MINUS, MULTIPLIES, DIVIDES };
 
 static const n2d2_param_spec range_affine_params[] = {
-    {"FirstOperator", N2D2_PARAM_ENUM, NULL, OPERATORS, 0, 0, N2D2_PARAM_REQUIRED,
+    {"FirstOperator", N2D2_PARAM_ENUM, NULL, TF_OPERATORS, 0, 0, N2D2_PARAM_REQUIRED,
      "first operator: Plus, Minus, Multiplies or Divides"},
     {"FirstValue", N2D2_PARAM_LIST, NULL, NULL, 0, 0, N2D2_PARAM_REQUIRED,
      "first value: one, or one per channel"},
-    {"SecondOperator", N2D2_PARAM_ENUM, "Plus", OPERATORS, 0, 0, 0, "second operator"},
+    {"SecondOperator", N2D2_PARAM_ENUM, "Plus", TF_OPERATORS, 0, 0, 0, "second operator"},
     {"SecondValue", N2D2_PARAM_LIST, "0.0", NULL, 0, 0, 0, "second value: one, or one per channel"},
     {"Truncate", N2D2_PARAM_BOOL, "0", NULL, 0, 0, 0, "round the result toward zero"},
 };
@@ -41,7 +38,7 @@ static n2d2_status range_affine_create(const n2d2_params *p, void **state)
     for (int k = 0; k < 2 && st == N2D2_OK; ++k) {
         r->op[k] = n2d2_params_enum(p, op_keys[k]);
         st = tf_read_list(p, value_keys[k], r->value[k], &r->n[k]);
-        for (size_t i = 0; st == N2D2_OK && r->op[k] == DIVIDES && i < r->n[k]; ++i)
+        for (size_t i = 0; st == N2D2_OK && r->op[k] == TF_OP_DIVIDES && i < r->n[k]; ++i)
             if (r->value[k][i] == 0.0)
                 st = n2d2_params_error(p, value_keys[k], N2D2_ERR_INVAL,
                                        "division by zero (%s=Divides)", op_keys[k]);
@@ -53,16 +50,6 @@ static n2d2_status range_affine_create(const n2d2_params *p, void **state)
     }
     *state = r;
     return N2D2_OK;
-}
-
-static double operate(int op, double x, double v)
-{
-    switch (op) {
-    case PLUS: return x + v;
-    case MINUS: return x - v;
-    case MULTIPLIES: return x * v;
-    default: return x / v;
-    }
 }
 
 static n2d2_status range_affine_apply(void *state, n2d2_tensor **data, n2d2_tensor **labels,
@@ -96,7 +83,7 @@ static n2d2_status range_affine_apply(void *state, n2d2_tensor **data, n2d2_tens
         double v1 = tf_channel_value(r->value[0], r->n[0], k);
         double v2 = tf_channel_value(r->value[1], r->n[1], k);
         for (size_t i = k * plane; i < (k + 1) * plane; ++i) {
-            double y = operate(r->op[1], operate(r->op[0], tf_get(src, dt, i), v1), v2);
+            double y = tf_operate(r->op[1], tf_operate(r->op[0], tf_get(src, dt, i), v1), v2);
             tf_set(dst, ot, i, r->truncate ? trunc(y) : y);
         }
     }
@@ -121,4 +108,4 @@ static const n2d2_transform_ops range_affine_ops = {
 const n2d2_feature tf_range_affine_feature = {
     sizeof(n2d2_feature), N2D2_KIND_TRANSFORM, "RangeAffineTransformation", NULL,
     "f(x) = (x op1 v1) op2 v2 on every value (float output)", range_affine_params,
-    COUNT_OF(range_affine_params), &range_affine_ops, 0, {0}};
+    TF_COUNT_OF(range_affine_params), &range_affine_ops, 0, {0}};

@@ -7,9 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tf_util.h"
+#include "basic.h"
 
-#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 #define WHO "RescaleTransformation"
 
 static const n2d2_param_spec rescale_params[] = {
@@ -183,4 +182,4 @@ static const n2d2_transform_ops rescale_ops = {
 const n2d2_feature tf_rescale_feature = {
     sizeof(n2d2_feature), N2D2_KIND_TRANSFORM, "RescaleTransformation", NULL,
     "bilinear resize to Width x Height (optionally keeping the aspect ratio)", rescale_params,
-    COUNT_OF(rescale_params), &rescale_ops, 0, {0}};
+    TF_COUNT_OF(rescale_params), &rescale_ops, 0, {0}};

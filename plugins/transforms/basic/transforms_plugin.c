@@ -1,6 +1,6 @@
 /* n2d2-transforms-basic: the transformations a LeNet-style pipeline needs
  * (manual 21.5): Rescale, PadCrop, RangeAffine, Normalize, Flip. */
-#include "tf_util.h"
+#include "basic.h"
 
 static n2d2_status register_transforms(n2d2_registry *reg)
 {

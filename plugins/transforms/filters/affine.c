@@ -16,15 +16,13 @@
 #include "ff.h"
 
 #define WHO "AffineTransformation"
-#define OPERATORS "Plus|Minus|Multiplies|Divides"
-enum { PLUS, MINUS, MULTIPLIES, DIVIDES };
 
 static const n2d2_param_spec affine_params[] = {
-    {"FirstOperator", N2D2_PARAM_ENUM, NULL, OPERATORS, 0, 0, N2D2_PARAM_REQUIRED,
+    {"FirstOperator", N2D2_PARAM_ENUM, NULL, TF_OPERATORS, 0, 0, N2D2_PARAM_REQUIRED,
      "first element-wise operator: Plus, Minus, Multiplies or Divides"},
     {"FirstValue", N2D2_PARAM_STRING, NULL, NULL, 0, 0, N2D2_PARAM_REQUIRED,
      "file of the first matrix (text: one row per line)"},
-    {"SecondOperator", N2D2_PARAM_ENUM, "Plus", OPERATORS, 0, 0, 0, "second operator"},
+    {"SecondOperator", N2D2_PARAM_ENUM, "Plus", TF_OPERATORS, 0, 0, 0, "second operator"},
     {"SecondValue", N2D2_PARAM_STRING, "", NULL, 0, 0, 0,
      "file of the second matrix (empty: no second operation)"},
 };
@@ -57,7 +55,7 @@ static int binary_format(const char *path)
     static const char *const ext[] = {".bin", ".png", ".jpg", ".jpeg", ".bmp",  ".tif", ".tiff",
                                       ".pgm", ".ppm", ".pbm", ".pnm",  ".webp", ".jp2", ".exr"};
     size_t n = strlen(path);
-    for (size_t i = 0; i < FF_COUNT_OF(ext); ++i) {
+    for (size_t i = 0; i < TF_COUNT_OF(ext); ++i) {
         size_t k = strlen(ext[i]);
         if (n > k && strcasecmp(path + n - k, ext[i]) == 0)
             return 1;
@@ -153,16 +151,6 @@ static n2d2_status affine_create(const n2d2_params *p, void **state)
     return N2D2_OK;
 }
 
-static double operate(int op, double x, double v)
-{
-    switch (op) {
-    case PLUS: return x + v;
-    case MINUS: return x - v;
-    case MULTIPLIES: return x * v;
-    default: return x / v;
-    }
-}
-
 static n2d2_status check_size(const matrix *m, const char *key, size_t c, size_t h, size_t w)
 {
     if (m->cols == w && (m->rows == h || m->rows == c * h))
@@ -181,7 +169,7 @@ static n2d2_status affine_apply(void *state, n2d2_tensor **data, n2d2_tensor **l
     (void)set;
     (void)rng;
     const affine *a = state;
-    n2d2_status st = ff_check(*data, WHO);
+    n2d2_status st = tf_check(*data, WHO);
     if (st != N2D2_OK)
         return st;
     size_t c = n2d2_tensor_dim(*data, 0), h = n2d2_tensor_dim(*data, 1),
@@ -200,10 +188,10 @@ static n2d2_status affine_apply(void *state, n2d2_tensor **data, n2d2_tensor **l
             if (!m->v)
                 continue;
             size_t j = m->rows == h ? i % plane : i; /* one plane or C stacked */
-            v[i] = operate(a->op[k], v[i], m->v[j]);
+            v[i] = tf_operate(a->op[k], v[i], m->v[j]);
         }
     }
-    st = ff_replace(data, ff_float_type(n2d2_tensor_dtype(*data)), c, h, w, v);
+    st = ff_replace(data, tf_float_type(n2d2_tensor_dtype(*data)), c, h, w, v);
     free(v);
     return st;
 }
@@ -212,7 +200,7 @@ static const n2d2_transform_ops affine_ops = {sizeof(n2d2_transform_ops),
                                               N2D2_TRANSFORM_CHANGES_RANGE,
                                               affine_create,
                                               affine_apply,
-                                              ff_same_shape,
+                                              tf_same_shape,
                                               affine_destroy,
                                               {0}};
 
@@ -223,7 +211,7 @@ const n2d2_feature ff_affine_feature = {
     NULL,
     "(A op1 B1) op2 B2 element-wise with matrices from text files (float output)",
     affine_params,
-    FF_COUNT_OF(affine_params),
+    TF_COUNT_OF(affine_params),
     &affine_ops,
     0,
     {0}};

@@ -127,7 +127,7 @@ static n2d2_status apodization_apply(void *state, n2d2_tensor **data, n2d2_tenso
     (void)set;
     (void)rng;
     const apodization *a = state;
-    n2d2_status st = ff_check(*data, WHO);
+    n2d2_status st = tf_check(*data, WHO);
     if (st != N2D2_OK)
         return st;
     size_t c = n2d2_tensor_dim(*data, 0), h = n2d2_tensor_dim(*data, 1),
@@ -140,7 +140,7 @@ static n2d2_status apodization_apply(void *state, n2d2_tensor **data, n2d2_tenso
         return n2d2_error(N2D2_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < c * h * w; ++i)
         v[i] *= a->w[i % w];
-    st = ff_replace(data, ff_float_type(n2d2_tensor_dtype(*data)), c, h, w, v);
+    st = ff_replace(data, tf_float_type(n2d2_tensor_dtype(*data)), c, h, w, v);
     free(v);
     return st;
 }
@@ -149,7 +149,7 @@ static const n2d2_transform_ops apodization_ops = {sizeof(n2d2_transform_ops),
                                                    N2D2_TRANSFORM_CHANGES_RANGE,
                                                    apodization_create,
                                                    apodization_apply,
-                                                   ff_same_shape,
+                                                   tf_same_shape,
                                                    apodization_destroy,
                                                    {0}};
 
@@ -160,7 +160,7 @@ const n2d2_feature ff_apodization_feature = {
     NULL,
     "multiply every data row by a window (Hann, Hamming, Kaiser...; float output)",
     apodization_params,
-    FF_COUNT_OF(apodization_params),
+    TF_COUNT_OF(apodization_params),
     &apodization_ops,
     0,
     {0}};

@@ -122,7 +122,7 @@ static n2d2_status dft_apply(void *state, n2d2_tensor **data, n2d2_tensor **labe
     (void)set;
     (void)rng;
     int two = *(const int *)state;
-    n2d2_status st = ff_check(*data, WHO);
+    n2d2_status st = tf_check(*data, WHO);
     if (st != N2D2_OK)
         return st;
     size_t c = n2d2_tensor_dim(*data, 0), ih = n2d2_tensor_dim(*data, 1),
@@ -153,7 +153,7 @@ static n2d2_status dft_apply(void *state, n2d2_tensor **data, n2d2_tensor **labe
         for (size_t x = 0; x < w; ++x)
             dft_1d(re + x, im + x, h, w, tmp);
     free(tmp);
-    st = ff_replace(data, ff_float_type(n2d2_tensor_dtype(*data)), 2, h, w, v);
+    st = ff_replace(data, tf_float_type(n2d2_tensor_dtype(*data)), 2, h, w, v);
     free(v);
     return st;
 }
@@ -183,7 +183,7 @@ const n2d2_feature ff_dft_feature = {
     NULL,
     "discrete Fourier transform: 2 channels (real, imaginary), zero-padded to 2^a 3^b 5^c sizes",
     dft_params,
-    FF_COUNT_OF(dft_params),
+    TF_COUNT_OF(dft_params),
     &dft_ops,
     0,
     {0}};

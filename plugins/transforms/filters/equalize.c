@@ -201,7 +201,7 @@ static n2d2_status equalize_apply(void *state, n2d2_tensor **data, n2d2_tensor *
     (void)set;
     (void)rng;
     const equalize *e = state;
-    n2d2_status st = ff_check(*data, WHO);
+    n2d2_status st = tf_check(*data, WHO);
     if (st != N2D2_OK)
         return st;
     if (n2d2_tensor_dtype(*data) != N2D2_UINT8)
@@ -239,7 +239,7 @@ static n2d2_status equalize_apply(void *state, n2d2_tensor **data, n2d2_tensor *
 }
 
 static const n2d2_transform_ops equalize_ops = {
-    sizeof(n2d2_transform_ops), 0, equalize_create, equalize_apply, ff_same_shape, free, {0}};
+    sizeof(n2d2_transform_ops), 0, equalize_create, equalize_apply, tf_same_shape, free, {0}};
 
 const n2d2_feature ff_equalize_feature = {sizeof(n2d2_feature),
                                           N2D2_KIND_TRANSFORM,
@@ -247,7 +247,7 @@ const n2d2_feature ff_equalize_feature = {sizeof(n2d2_feature),
                                           NULL,
                                           "histogram equalisation (Standard or CLAHE; UInt8)",
                                           equalize_params,
-                                          FF_COUNT_OF(equalize_params),
+                                          TF_COUNT_OF(equalize_params),
                                           &equalize_ops,
                                           0,
                                           {0}};

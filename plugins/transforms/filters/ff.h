@@ -1,9 +1,7 @@
 /* Helpers shared by the filter transformations (n2d2-transforms-filters):
  * whole-image double buffers, OpenCV-style borders, 2-D correlation,
- * structuring elements. Internal. Element access comes from the basic
- * module's tf_util.h (its static inline functions only: tf_util.c is not
- * compiled in, so a static build linking both modules has no duplicate
- * symbols). */
+ * structuring elements. Internal. Element access, data checks and the
+ * operators come from n2d2-transforms-common (tf_util.h). */
 #ifndef N2D2_FF_H
 #define N2D2_FF_H
 
@@ -14,7 +12,6 @@
 #include "n2d2/n2d2.h"
 #include "tf_util.h"
 
-#define FF_COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
 #endif
@@ -33,23 +30,12 @@ extern const n2d2_feature ff_trim_feature;
 extern const n2d2_feature ff_wallis_feature;
 extern const n2d2_feature ff_label_filter_feature;
 
-/* *t must be a {C, H, W} tensor of UInt8, Int8, Int32, Float32 or Float64. */
-n2d2_status ff_check(const n2d2_tensor *t, const char *who);
 /* The whole tensor as doubles (malloc'ed, NULL when out of memory). */
 double *ff_to_double(const n2d2_tensor *t);
 /* Replace *data by a new {c, h, w} tensor of type `dt` holding `v`
  * (integer types round and saturate). Releases the old tensor. */
 n2d2_status ff_replace(n2d2_tensor **data, n2d2_dtype dt, size_t c, size_t h, size_t w,
                        const double *v);
-/* Float type of a floating-point output: Float64 stays, the rest becomes
- * Float32. */
-static inline n2d2_dtype ff_float_type(n2d2_dtype in)
-{
-    return in == N2D2_FLOAT64 ? N2D2_FLOAT64 : N2D2_FLOAT32;
-}
-/* Output shape = input shape. */
-n2d2_status ff_same_shape(void *state, const n2d2_shape *in, n2d2_shape *out);
-
 /* Index of position i in [0, n) with OpenCV's default border
  * (BORDER_REFLECT_101: gfedcb|abcdefgh|gfedcba). */
 static inline size_t ff_reflect101(ptrdiff_t i, size_t n)

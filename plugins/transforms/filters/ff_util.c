@@ -4,23 +4,6 @@
 
 #include "ff.h"
 
-n2d2_status ff_check(const n2d2_tensor *t, const char *who)
-{
-    if (!t || n2d2_tensor_ndim(t) != 3)
-        return n2d2_error(N2D2_ERR_SHAPE, "%s: expected {C, H, W} data, got %u dimension(s)", who,
-                          t ? n2d2_tensor_ndim(t) : 0);
-    switch (n2d2_tensor_dtype(t)) {
-    case N2D2_UINT8:
-    case N2D2_INT8:
-    case N2D2_INT32:
-    case N2D2_FLOAT32:
-    case N2D2_FLOAT64: return N2D2_OK;
-    default:
-        return n2d2_error(N2D2_ERR_NOT_IMPLEMENTED, "%s: %s data is not implemented yet", who,
-                          n2d2_dtype_name(n2d2_tensor_dtype(t)));
-    }
-}
-
 double *ff_to_double(const n2d2_tensor *t)
 {
     size_t n = n2d2_tensor_numel(t);
@@ -47,13 +30,6 @@ n2d2_status ff_replace(n2d2_tensor **data, n2d2_dtype dt, size_t c, size_t h, si
         tf_set(dst, dt, i, v[i]);
     n2d2_tensor_release(*data);
     *data = out;
-    return N2D2_OK;
-}
-
-n2d2_status ff_same_shape(void *state, const n2d2_shape *in, n2d2_shape *out)
-{
-    (void)state;
-    *out = *in;
     return N2D2_OK;
 }
 

@@ -201,7 +201,7 @@ static void filter_destroy(void *state)
 static n2d2_status filter_create(const n2d2_params *p, void **state)
 {
     int type = n2d2_params_enum(p, "Kernel");
-    for (size_t i = 0; i < FF_COUNT_OF(key_use); ++i)
+    for (size_t i = 0; i < TF_COUNT_OF(key_use); ++i)
         if (n2d2_params_given(p, key_use[i].key) && !(key_use[i].kernels & (1u << type)))
             return n2d2_params_error(p, key_use[i].key, N2D2_ERR_INVAL,
                                      "%s is not a parameter of Kernel=%s", key_use[i].key,
@@ -226,7 +226,7 @@ static n2d2_status filter_apply(void *state, n2d2_tensor **data, n2d2_tensor **l
     (void)set;
     (void)rng;
     const filter *f = state;
-    n2d2_status st = ff_check(*data, WHO);
+    n2d2_status st = tf_check(*data, WHO);
     if (st != N2D2_OK)
         return st;
     size_t c = n2d2_tensor_dim(*data, 0), h = n2d2_tensor_dim(*data, 1),
@@ -246,7 +246,7 @@ static n2d2_status filter_apply(void *state, n2d2_tensor **data, n2d2_tensor **l
 }
 
 static const n2d2_transform_ops filter_ops = {
-    sizeof(n2d2_transform_ops), 0, filter_create, filter_apply, ff_same_shape, filter_destroy, {0}};
+    sizeof(n2d2_transform_ops), 0, filter_create, filter_apply, tf_same_shape, filter_destroy, {0}};
 
 const n2d2_feature ff_filter_feature = {
     sizeof(n2d2_feature),
@@ -255,7 +255,7 @@ const n2d2_feature ff_filter_feature = {
     NULL,
     "2-D convolution with a custom, Gaussian, LoG, DoG or Gabor kernel",
     filter_params,
-    FF_COUNT_OF(filter_params),
+    TF_COUNT_OF(filter_params),
     &filter_ops,
     0,
     {0}};

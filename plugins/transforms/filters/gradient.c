@@ -285,7 +285,7 @@ static n2d2_status gradient_apply(void *state, n2d2_tensor **data, n2d2_tensor *
     (void)set;
     (void)rng;
     const gradient *g = state;
-    n2d2_status st = ff_check(*data, WHO);
+    n2d2_status st = tf_check(*data, WHO);
     if (st != N2D2_OK)
         return st;
     size_t c = n2d2_tensor_dim(*data, 0), h = n2d2_tensor_dim(*data, 1),
@@ -313,7 +313,7 @@ static const n2d2_transform_ops gradient_ops = {sizeof(n2d2_transform_ops),
                                                 N2D2_TRANSFORM_CHANGES_RANGE,
                                                 gradient_create,
                                                 gradient_apply,
-                                                ff_same_shape,
+                                                tf_same_shape,
                                                 gradient_destroy,
                                                 {0}};
 
@@ -324,7 +324,7 @@ const n2d2_feature ff_gradient_feature = {
     NULL,
     "Sobel, Scharr or Laplacian gradient (float output), or gradient-based label masking",
     gradient_params,
-    FF_COUNT_OF(gradient_params),
+    TF_COUNT_OF(gradient_params),
     &gradient_ops,
     0,
     {0}};

@@ -120,7 +120,7 @@ static const n2d2_transform_ops label_filter_ops = {sizeof(n2d2_transform_ops),
                                                     0,
                                                     label_filter_create,
                                                     label_filter_apply,
-                                                    ff_same_shape,
+                                                    tf_same_shape,
                                                     free,
                                                     {0}};
 
@@ -130,7 +130,7 @@ const n2d2_feature ff_label_filter_feature = {sizeof(n2d2_feature),
                                               NULL,
                                               "remove, keep or merge labels (by ID)",
                                               label_filter_params,
-                                              FF_COUNT_OF(label_filter_params),
+                                              TF_COUNT_OF(label_filter_params),
                                               &label_filter_ops,
                                               0,
                                               {0}};

@@ -29,7 +29,7 @@ static n2d2_status magnitude_phase_apply(void *state, n2d2_tensor **data, n2d2_t
     (void)set;
     (void)rng;
     int log_scale = *(const int *)state;
-    n2d2_status st = ff_check(*data, WHO);
+    n2d2_status st = tf_check(*data, WHO);
     if (st != N2D2_OK)
         return st;
     size_t c = n2d2_tensor_dim(*data, 0), h = n2d2_tensor_dim(*data, 1),
@@ -45,7 +45,7 @@ static n2d2_status magnitude_phase_apply(void *state, n2d2_tensor **data, n2d2_t
         v[i] = log_scale ? log1p(m) : m;
         v[plane + i] = atan2(y, x);
     }
-    st = ff_replace(data, ff_float_type(n2d2_tensor_dtype(*data)), 2, h, w, v);
+    st = ff_replace(data, tf_float_type(n2d2_tensor_dtype(*data)), 2, h, w, v);
     free(v);
     return st;
 }
@@ -54,7 +54,7 @@ static const n2d2_transform_ops magnitude_phase_ops = {sizeof(n2d2_transform_ops
                                                        N2D2_TRANSFORM_CHANGES_RANGE,
                                                        magnitude_phase_create,
                                                        magnitude_phase_apply,
-                                                       ff_same_shape,
+                                                       tf_same_shape,
                                                        free,
                                                        {0}};
 
@@ -64,7 +64,7 @@ const n2d2_feature ff_magnitude_phase_feature = {sizeof(n2d2_feature),
                                                  NULL,
                                                  "(real, imaginary) -> (magnitude, phase)",
                                                  magnitude_phase_params,
-                                                 FF_COUNT_OF(magnitude_phase_params),
+                                                 TF_COUNT_OF(magnitude_phase_params),
                                                  &magnitude_phase_ops,
                                                  0,
                                                  {0}};

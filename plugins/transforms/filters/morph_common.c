@@ -45,7 +45,7 @@ void ff_morph_n(const double *src, size_t h, size_t w, const ff_se *se, int dila
 n2d2_status ff_morph_apply(const ff_morph_state *m, const char *who, ff_morph_plane_fn fn,
                            n2d2_tensor **data, n2d2_tensor **labels)
 {
-    n2d2_status st = ff_check(*data, who);
+    n2d2_status st = tf_check(*data, who);
     if (st != N2D2_OK)
         return st;
     n2d2_tensor **target = data;
@@ -56,7 +56,7 @@ n2d2_status ff_morph_apply(const ff_morph_state *m, const char *who, ff_morph_pl
                               "stimulus has none",
                               who);
         target = labels;
-        if ((st = ff_check(*labels, who)) != N2D2_OK)
+        if ((st = tf_check(*labels, who)) != N2D2_OK)
             return st;
     }
     size_t c = n2d2_tensor_dim(*target, 0), h = n2d2_tensor_dim(*target, 1),

@@ -70,7 +70,7 @@ static n2d2_status morphology_apply(void *state, n2d2_tensor **data, n2d2_tensor
 }
 
 static const n2d2_transform_ops morphology_ops = {
-    sizeof(n2d2_transform_ops), 0,  morphology_create, morphology_apply, ff_same_shape,
+    sizeof(n2d2_transform_ops), 0,  morphology_create, morphology_apply, tf_same_shape,
     ff_morph_destroy,           {0}};
 
 const n2d2_feature ff_morphology_feature = {
@@ -80,7 +80,7 @@ const n2d2_feature ff_morphology_feature = {
     NULL,
     "erode, dilate, opening, closing, gradient, top hat, black hat",
     morphology_params,
-    FF_COUNT_OF(morphology_params),
+    TF_COUNT_OF(morphology_params),
     &morphology_ops,
     0,
     {0}};

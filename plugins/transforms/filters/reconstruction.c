@@ -66,7 +66,7 @@ static n2d2_status reconstruction_apply(void *state, n2d2_tensor **data, n2d2_te
 }
 
 static const n2d2_transform_ops reconstruction_ops = {
-    sizeof(n2d2_transform_ops), 0,  reconstruction_create, reconstruction_apply, ff_same_shape,
+    sizeof(n2d2_transform_ops), 0,  reconstruction_create, reconstruction_apply, tf_same_shape,
     ff_morph_destroy,           {0}};
 
 const n2d2_feature ff_reconstruction_feature = {
@@ -76,7 +76,7 @@ const n2d2_feature ff_reconstruction_feature = {
     NULL,
     "morphological reconstruction (by erosion/dilation, opening/closing by reconstruction)",
     reconstruction_params,
-    FF_COUNT_OF(reconstruction_params),
+    TF_COUNT_OF(reconstruction_params),
     &reconstruction_ops,
     0,
     {0}};

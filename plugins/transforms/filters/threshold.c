@@ -83,7 +83,7 @@ static n2d2_status threshold_apply(void *state, n2d2_tensor **data, n2d2_tensor 
     (void)set;
     (void)rng;
     const threshold *t = state;
-    n2d2_status st = ff_check(*data, WHO);
+    n2d2_status st = tf_check(*data, WHO);
     if (st != N2D2_OK)
         return st;
     n2d2_dtype dt = n2d2_tensor_dtype(*data);
@@ -115,7 +115,7 @@ static n2d2_status threshold_apply(void *state, n2d2_tensor **data, n2d2_tensor 
 }
 
 static const n2d2_transform_ops threshold_ops = {
-    sizeof(n2d2_transform_ops), 0, threshold_create, threshold_apply, ff_same_shape, free, {0}};
+    sizeof(n2d2_transform_ops), 0, threshold_create, threshold_apply, tf_same_shape, free, {0}};
 
 const n2d2_feature ff_threshold_feature = {
     sizeof(n2d2_feature),
@@ -124,7 +124,7 @@ const n2d2_feature ff_threshold_feature = {
     NULL,
     "thresholding (Binary, Truncate, ToZero..., optional Otsu threshold)",
     threshold_params,
-    FF_COUNT_OF(threshold_params),
+    TF_COUNT_OF(threshold_params),
     &threshold_ops,
     0,
     {0}};

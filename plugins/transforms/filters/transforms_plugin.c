@@ -12,7 +12,7 @@ static n2d2_status register_transforms(n2d2_registry *reg)
         &ff_gradient_feature,        &ff_morphology_feature,  &ff_reconstruction_feature,
         &ff_threshold_feature,       &ff_trim_feature,        &ff_wallis_feature,
         &ff_label_filter_feature};
-    for (size_t i = 0; i < FF_COUNT_OF(features); ++i) {
+    for (size_t i = 0; i < TF_COUNT_OF(features); ++i) {
         n2d2_status st = n2d2_registry_add(reg, features[i]);
         if (st != N2D2_OK)
             return st;

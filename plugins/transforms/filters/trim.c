@@ -175,7 +175,7 @@ static n2d2_status trim_apply(void *state, n2d2_tensor **data, n2d2_tensor **lab
     (void)set;
     (void)rng;
     const trim *t = state;
-    n2d2_status st = ff_check(*data, WHO);
+    n2d2_status st = tf_check(*data, WHO);
     if (st != N2D2_OK)
         return st;
     size_t c = n2d2_tensor_dim(*data, 0), h = n2d2_tensor_dim(*data, 1),
@@ -256,7 +256,7 @@ const n2d2_feature ff_trim_feature = {
     NULL,
     "crop the border (gray levels discretised to NbLevels) to the content",
     trim_params,
-    FF_COUNT_OF(trim_params),
+    TF_COUNT_OF(trim_params),
     &trim_ops,
     0,
     {0}};

@@ -92,7 +92,7 @@ static n2d2_status wallis_apply(void *state, n2d2_tensor **data, n2d2_tensor **l
     (void)set;
     (void)rng;
     const wallis *f = state;
-    n2d2_status st = ff_check(*data, WHO);
+    n2d2_status st = tf_check(*data, WHO);
     if (st != N2D2_OK)
         return st;
     size_t c = n2d2_tensor_dim(*data, 0), h = n2d2_tensor_dim(*data, 1),
@@ -118,7 +118,7 @@ static n2d2_status wallis_apply(void *state, n2d2_tensor **data, n2d2_tensor **l
             }
         }
     }
-    st = ff_replace(data, ff_float_type(n2d2_tensor_dtype(*data)), c, h, w, v);
+    st = ff_replace(data, tf_float_type(n2d2_tensor_dtype(*data)), c, h, w, v);
     free(v);
     free(out);
     return st;
@@ -128,7 +128,7 @@ static const n2d2_transform_ops wallis_ops = {sizeof(n2d2_transform_ops),
                                               N2D2_TRANSFORM_CHANGES_RANGE,
                                               wallis_create,
                                               wallis_apply,
-                                              ff_same_shape,
+                                              tf_same_shape,
                                               free,
                                               {0}};
 
@@ -139,7 +139,7 @@ const n2d2_feature ff_wallis_feature = {
     NULL,
     "Wallis local (or global) mean / standard deviation normalisation (float output)",
     wallis_params,
-    FF_COUNT_OF(wallis_params),
+    TF_COUNT_OF(wallis_params),
     &wallis_ops,
     0,
     {0}};

@@ -55,7 +55,7 @@ static n2d2_status centroid_apply(void *state, n2d2_tensor **data, n2d2_tensor *
     (void)set;
     (void)rng;
     int axis = *(const int *)state;
-    n2d2_status st = geo_check(*data, WHO);
+    n2d2_status st = tf_check(*data, WHO);
     if (st != N2D2_OK)
         return st;
     const n2d2_tensor *in = *data;
@@ -111,4 +111,4 @@ static const n2d2_transform_ops centroid_ops = {
 const n2d2_feature geo_centroid_feature = {
     sizeof(n2d2_feature), N2D2_KIND_TRANSFORM, "CentroidCropTransformation", NULL,
     "crop so that the image centre is on the intensity centroid", centroid_params,
-    GEO_COUNT_OF(centroid_params), &centroid_ops, 0, {0}};
+    TF_COUNT_OF(centroid_params), &centroid_ops, 0, {0}};

@@ -25,7 +25,7 @@ static n2d2_status drop_create(const n2d2_params *p, void **state)
     drop *d = calloc(1, sizeof *d);
     if (!d)
         return n2d2_error(N2D2_ERR_NOMEM, "out of memory");
-    n2d2_status st = geo_read_list(p, "DropProb", d->prob, &d->n_prob);
+    n2d2_status st = tf_read_list(p, "DropProb", d->prob, &d->n_prob);
     for (size_t i = 0; st == N2D2_OK && i < d->n_prob; ++i)
         if (d->prob[i] < 0.0 || d->prob[i] > 1.0)
             st = n2d2_params_error(p, "DropProb", N2D2_ERR_RANGE,
@@ -46,12 +46,12 @@ static n2d2_status drop_apply(void *state, n2d2_tensor **data, n2d2_tensor **lab
     (void)label;
     (void)set;
     const drop *d = state;
-    n2d2_status st = geo_check(*data, WHO);
+    n2d2_status st = tf_check(*data, WHO);
     if (st != N2D2_OK)
         return st;
     size_t c = n2d2_tensor_dim(*data, 0),
            hw = n2d2_tensor_dim(*data, 1) * n2d2_tensor_dim(*data, 2);
-    st = geo_check_list("DropProb", d->n_prob, c, WHO);
+    st = tf_check_list("DropProb", d->n_prob, c, WHO);
     if (st != N2D2_OK)
         return st;
     n2d2_dtype dt = n2d2_tensor_dtype(*data);
@@ -64,10 +64,10 @@ static n2d2_status drop_apply(void *state, n2d2_tensor **data, n2d2_tensor **lab
 }
 
 static const n2d2_transform_ops drop_ops = {
-    sizeof(n2d2_transform_ops), N2D2_TRANSFORM_RANDOM, drop_create, drop_apply, geo_same_shape,
+    sizeof(n2d2_transform_ops), N2D2_TRANSFORM_RANDOM, drop_create, drop_apply, tf_same_shape,
     free, {0}};
 
 const n2d2_feature geo_channel_drop_feature = {
     sizeof(n2d2_feature), N2D2_KIND_TRANSFORM, "ChannelDropTransformation", NULL,
-    "randomly replace whole channels by a constant", drop_params, GEO_COUNT_OF(drop_params),
+    "randomly replace whole channels by a constant", drop_params, TF_COUNT_OF(drop_params),
     &drop_ops, 0, {0}};

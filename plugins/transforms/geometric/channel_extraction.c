@@ -39,7 +39,7 @@ static n2d2_status extraction_apply(void *state, n2d2_tensor **data, n2d2_tensor
     (void)rng;
     int which = *(const int *)state;
     n2d2_tensor *in = *data;
-    n2d2_status st = geo_check(in, WHO);
+    n2d2_status st = tf_check(in, WHO);
     if (st != N2D2_OK)
         return st;
     n2d2_dtype dt = n2d2_tensor_dtype(in);
@@ -109,5 +109,5 @@ static const n2d2_transform_ops extraction_ops = {
 
 const n2d2_feature geo_channel_extraction_feature = {
     sizeof(n2d2_feature), N2D2_KIND_TRANSFORM, "ChannelExtractionTransformation", NULL,
-    "keep one colour channel", extraction_params, GEO_COUNT_OF(extraction_params),
+    "keep one colour channel", extraction_params, TF_COUNT_OF(extraction_params),
     &extraction_ops, 0, {0}};

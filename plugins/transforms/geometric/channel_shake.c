@@ -34,10 +34,7 @@ static const n2d2_param_spec shake_params[] = {
      "distribution of the shifts: Uniform in [a, b], Normal(mean (a+b)/2, sd (b-a)/6), "
      "TruncatedNormal (Normal kept in [a, b])"},
     {"Rounded", N2D2_PARAM_BOOL, "1", NULL, 0, 0, 0, "whole-pixel shifts (no interpolation)"},
-    {"BorderType", N2D2_PARAM_ENUM, "MinusOneReflectBorder", GEO_BORDER_TYPES, 0, 0, 0,
-     GEO_BORDER_HELP},
-    {"BorderValue", N2D2_PARAM_LIST, "0.0 0.0 0.0", NULL, 0, 0, 0,
-     "ConstantBorder colour: one value, or one per channel (missing channels: 0)"},
+    TF_BORDER_PARAMS,
 };
 
 typedef struct axis_ranges {
@@ -48,7 +45,7 @@ typedef struct axis_ranges {
 typedef struct shake {
     axis_ranges v, h;
     int distribution, rounded;
-    geo_border border;
+    tf_border border;
 } shake;
 
 static n2d2_status read_axis(const n2d2_params *p, const char *key, const char *pattern,
@@ -73,7 +70,7 @@ static n2d2_status shake_create(const n2d2_params *p, void **state)
     if (st == N2D2_OK)
         st = read_axis(p, "HorizontalRange", "HorizontalRange[*]", &s->h);
     if (st == N2D2_OK)
-        st = geo_border_read(p, &s->border);
+        st = tf_border_read(p, &s->border);
     if (st != N2D2_OK) {
         free(s);
         return st;
@@ -117,7 +114,7 @@ static n2d2_status shift_channel(const shake *s, n2d2_tensor *t, size_t k, doubl
             m.sx[y * w + x] = (double)x - dx;
             m.sy[y * w + x] = (double)y - dy;
         }
-    geo_border b = s->border;
+    tf_border b = s->border;
     if (b.n_values > 1) { /* the view's channel 0 is channel k */
         b.value[0] = k < b.n_values ? b.value[k] : 0.0;
         b.n_values = 1;
@@ -143,7 +140,7 @@ static n2d2_status shake_apply(void *state, n2d2_tensor **data, n2d2_tensor **la
     (void)label;
     (void)set;
     const shake *s = state;
-    n2d2_status st = geo_check(*data, WHO);
+    n2d2_status st = tf_check(*data, WHO);
     if (st != N2D2_OK)
         return st;
     size_t c = n2d2_tensor_dim(*data, 0);
@@ -162,9 +159,9 @@ static n2d2_status shake_apply(void *state, n2d2_tensor **data, n2d2_tensor **la
 }
 
 static const n2d2_transform_ops shake_ops = {
-    sizeof(n2d2_transform_ops), N2D2_TRANSFORM_RANDOM, shake_create, shake_apply, geo_same_shape,
+    sizeof(n2d2_transform_ops), N2D2_TRANSFORM_RANDOM, shake_create, shake_apply, tf_same_shape,
     free, {0}};
 
 const n2d2_feature geo_channel_shake_feature = {
     sizeof(n2d2_feature), N2D2_KIND_TRANSFORM, "ChannelShakeTransformation", NULL,
-    "random per-channel shifts", shake_params, GEO_COUNT_OF(shake_params), &shake_ops, 0, {0}};
+    "random per-channel shifts", shake_params, TF_COUNT_OF(shake_params), &shake_ops, 0, {0}};

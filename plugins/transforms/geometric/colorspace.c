@@ -66,7 +66,7 @@ static n2d2_status colorspace_apply(void *state, n2d2_tensor **data, n2d2_tensor
     (void)rng;
     const conversion *cv = &conversions[*(const int *)state];
     n2d2_tensor *in = *data;
-    n2d2_status st = geo_check(in, WHO);
+    n2d2_status st = tf_check(in, WHO);
     if (st != N2D2_OK)
         return st;
     n2d2_dtype dt = n2d2_tensor_dtype(in);
@@ -130,4 +130,4 @@ static const n2d2_transform_ops colorspace_ops = {
 const n2d2_feature geo_colorspace_feature = {
     sizeof(n2d2_feature), N2D2_KIND_TRANSFORM, "ColorSpaceTransformation", NULL,
     "colour-space conversion (OpenCV conventions)", colorspace_params,
-    GEO_COUNT_OF(colorspace_params), &colorspace_ops, 0, {0}};
+    TF_COUNT_OF(colorspace_params), &colorspace_ops, 0, {0}};

@@ -57,7 +57,7 @@ static void smooth(double *f, double *tmp, size_t h, size_t w, const double *k, 
         for (size_t x = 0; x < w; ++x) {
             double acc = 0.0;
             for (size_t i = 0; i < ks; ++i) {
-                long sx = geo_border_index((long)x + (long)i - half, (long)w, GEO_REFLECT_101);
+                long sx = tf_border_index((long)x + (long)i - half, (long)w, TF_BORDER_REFLECT_101);
                 acc += k[i] * f[y * w + (size_t)sx];
             }
             tmp[y * w + x] = acc;
@@ -66,7 +66,7 @@ static void smooth(double *f, double *tmp, size_t h, size_t w, const double *k, 
         for (size_t x = 0; x < w; ++x) {
             double acc = 0.0;
             for (size_t i = 0; i < ks; ++i) {
-                long sy = geo_border_index((long)y + (long)i - half, (long)h, GEO_REFLECT_101);
+                long sy = tf_border_index((long)y + (long)i - half, (long)h, TF_BORDER_REFLECT_101);
                 acc += k[i] * tmp[(size_t)sy * w + x];
             }
             f[y * w + x] = acc;
@@ -105,7 +105,7 @@ static n2d2_status distortion_apply(void *state, n2d2_tensor **data, n2d2_tensor
     (void)label;
     (void)set;
     const distortion *d = state;
-    n2d2_status st = geo_check(*data, WHO);
+    n2d2_status st = tf_check(*data, WHO);
     if (st != N2D2_OK)
         return st;
     size_t h = n2d2_tensor_dim(*data, 1), w = n2d2_tensor_dim(*data, 2);
@@ -130,7 +130,7 @@ static n2d2_status distortion_apply(void *state, n2d2_tensor **data, n2d2_tensor
             m.sx[y * w + x] += cx + c * u - sn * v - 0.5;
             m.sy[y * w + x] += cy + sn * u + c * v - 0.5;
         }
-    geo_border zero = {GEO_CONSTANT, {0.0}, 1};
+    tf_border zero = {TF_BORDER_CONSTANT, {0.0}, 1};
     if (st == N2D2_OK)
         st = geo_remap(data, labels, &m, &zero, 0, WHO);
     geo_map_free(&m);
@@ -139,9 +139,9 @@ static n2d2_status distortion_apply(void *state, n2d2_tensor **data, n2d2_tensor
 
 static const n2d2_transform_ops distortion_ops = {
     sizeof(n2d2_transform_ops), N2D2_TRANSFORM_RANDOM, distortion_create, distortion_apply,
-    geo_same_shape, free, {0}};
+    tf_same_shape, free, {0}};
 
 const n2d2_feature geo_distortion_feature = {
     sizeof(n2d2_feature), N2D2_KIND_TRANSFORM, "DistortionTransformation", NULL,
     "random elastic distortion, scaling and rotation", distortion_params,
-    GEO_COUNT_OF(distortion_params), &distortion_ops, 0, {0}};
+    TF_COUNT_OF(distortion_params), &distortion_ops, 0, {0}};

@@ -21,7 +21,7 @@ static n2d2_status expand_apply(void *state, n2d2_tensor **data, n2d2_tensor **l
     (void)state;
     (void)set;
     (void)rng;
-    n2d2_status st = geo_check(*data, WHO);
+    n2d2_status st = tf_check(*data, WHO);
     if (st != N2D2_OK)
         return st;
     size_t h = n2d2_tensor_dim(*data, 1), w = n2d2_tensor_dim(*data, 2);
@@ -47,7 +47,7 @@ static n2d2_status expand_apply(void *state, n2d2_tensor **data, n2d2_tensor **l
 static void expand_destroy(void *state) { (void)state; }
 
 static const n2d2_transform_ops expand_ops = {
-    sizeof(n2d2_transform_ops), 0, expand_create, expand_apply, geo_same_shape, expand_destroy,
+    sizeof(n2d2_transform_ops), 0, expand_create, expand_apply, tf_same_shape, expand_destroy,
     {0}};
 
 const n2d2_feature geo_expand_label_feature = {

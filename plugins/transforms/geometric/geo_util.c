@@ -1,82 +1,9 @@
-/* Resampling, borders and key helpers shared by the geometric
+/* Resampling and range-key helpers shared by the geometric
  * transformations. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "geo_util.h"
-
-n2d2_status geo_check(const n2d2_tensor *t, const char *who)
-{
-    if (!t || n2d2_tensor_ndim(t) != 3)
-        return n2d2_error(N2D2_ERR_SHAPE, "%s: expected {C, H, W} data, got %u dimension(s)", who,
-                          t ? n2d2_tensor_ndim(t) : 0);
-    switch (n2d2_tensor_dtype(t)) {
-    case N2D2_UINT8:
-    case N2D2_INT8:
-    case N2D2_INT32:
-    case N2D2_FLOAT32:
-    case N2D2_FLOAT64:
-        return N2D2_OK;
-    default:
-        return n2d2_error(N2D2_ERR_NOT_IMPLEMENTED, "%s: %s data is not implemented yet", who,
-                          n2d2_dtype_name(n2d2_tensor_dtype(t)));
-    }
-}
-
-n2d2_status geo_read_list(const n2d2_params *p, const char *key, double *out, size_t *n)
-{
-    int count = n2d2_params_list(p, key, out, TF_MAX_VALUES);
-    *n = 0;
-    if (count < 0)
-        return N2D2_OK;
-    if (count == 0)
-        return n2d2_params_error(p, key, N2D2_ERR_INVAL, "expected at least one value");
-    if (count > TF_MAX_VALUES)
-        return n2d2_params_error(p, key, N2D2_ERR_RANGE, "at most %d values (one per channel)",
-                                 TF_MAX_VALUES);
-    *n = (size_t)count;
-    return N2D2_OK;
-}
-
-n2d2_status geo_check_list(const char *key, size_t n, size_t channels, const char *who)
-{
-    if (n == 1 || n == channels)
-        return N2D2_OK;
-    return n2d2_error(N2D2_ERR_SHAPE,
-                      "%s: %s has %zu values for %zu-channel data: give one value, or one per "
-                      "channel",
-                      who, key, n, channels);
-}
-
-n2d2_status geo_border_read(const n2d2_params *p, geo_border *b)
-{
-    b->type = n2d2_params_enum(p, "BorderType");
-    return geo_read_list(p, "BorderValue", b->value, &b->n_values);
-}
-
-long geo_border_index(long p, long n, int type)
-{
-    if (p >= 0 && p < n)
-        return p;
-    switch (type) {
-    case GEO_REPLICATE:
-        return p < 0 ? 0 : n - 1;
-    case GEO_REFLECT: {
-        long period = 2 * n, m = ((p % period) + period) % period;
-        return m < n ? m : period - 1 - m;
-    }
-    case GEO_WRAP:
-        return ((p % n) + n) % n;
-    case GEO_REFLECT_101: {
-        if (n == 1)
-            return 0;
-        long period = 2 * n - 2, m = ((p % period) + period) % period;
-        return m < n ? m : period - m;
-    }
-    default:
-        return -1;
-    }
-}
 
 n2d2_status geo_map_new(geo_map *m, size_t oh, size_t ow)
 {
@@ -117,27 +44,12 @@ n2d2_status geo_check_labels(const n2d2_tensor *labels, size_t h, size_t w, cons
     return N2D2_OK;
 }
 
-static double fill_value(const geo_border *b, const n2d2_tensor *t, size_t c)
-{
-    size_t h = n2d2_tensor_dim(t, 1), w = n2d2_tensor_dim(t, 2);
-    if (b->type == GEO_MEAN) {
-        double sum = 0.0;
-        const void *data = n2d2_tensor_cdata(t);
-        for (size_t i = 0; i < h * w; ++i)
-            sum += tf_get(data, n2d2_tensor_dtype(t), c * h * w + i);
-        return (h * w) > 0 ? sum / (double)(h * w) : 0.0;
-    }
-    if (b->n_values == 1)
-        return b->value[0];
-    return c < b->n_values ? b->value[c] : 0.0;
-}
-
 /* Value at integer (x, y) of plane `base`, or `fill` outside a constant
  * border. */
 static inline double fetch(const void *src, n2d2_dtype dt, size_t base, long x, long y, long w,
                            long h, int type, double fill)
 {
-    long ix = geo_border_index(x, w, type), iy = geo_border_index(y, h, type);
+    long ix = tf_border_index(x, w, type), iy = tf_border_index(y, h, type);
     if (ix < 0 || iy < 0)
         return fill;
     return tf_get(src, dt, base + (size_t)iy * (size_t)w + (size_t)ix);
@@ -185,7 +97,7 @@ static void remap_plane(const n2d2_tensor *in, n2d2_tensor *out, const geo_map *
 }
 
 n2d2_status geo_remap(n2d2_tensor **data, n2d2_tensor **labels, const geo_map *m,
-                      const geo_border *b, int nearest, const char *who)
+                      const tf_border *b, int nearest, const char *who)
 {
     n2d2_tensor *in = *data;
     size_t c = n2d2_tensor_dim(in, 0), h = n2d2_tensor_dim(in, 1), w = n2d2_tensor_dim(in, 2);
@@ -194,24 +106,24 @@ n2d2_status geo_remap(n2d2_tensor **data, n2d2_tensor **labels, const geo_map *m
         return st;
     if (h == 0 || w == 0)
         return n2d2_error(N2D2_ERR_SHAPE, "%s: cannot resample an empty %zux%zu image", who, h, w);
-    int type = b ? b->type : GEO_REPLICATE;
-    int constant = type == GEO_CONSTANT || type == GEO_MEAN;
+    int type = b ? b->type : TF_BORDER_REPLICATE;
+    int constant = type == TF_BORDER_CONSTANT || type == TF_BORDER_MEAN;
     double *fills = calloc(c ? c : 1, sizeof *fills);
     if (!fills)
         return n2d2_error(N2D2_ERR_NOMEM, "out of memory");
     for (size_t k = 0; k < c && b; ++k)
-        fills[k] = fill_value(b, in, k);
+        fills[k] = tf_border_fill(b, in, k);
     size_t dims[3] = {c, m->oh, m->ow};
     n2d2_tensor *out = NULL, *lout = NULL;
     st = n2d2_tensor_new(n2d2_tensor_dtype(in), 3, dims, &out);
     if (st == N2D2_OK)
-        remap_plane(in, out, m, constant ? GEO_CONSTANT : type, fills, nearest);
+        remap_plane(in, out, m, constant ? TF_BORDER_CONSTANT : type, fills, nearest);
     if (st == N2D2_OK && *labels) {
         size_t ldims[3] = {1, m->oh, m->ow};
         double minus_one = -1.0;
         st = n2d2_tensor_new(N2D2_INT32, 3, ldims, &lout);
         if (st == N2D2_OK)
-            remap_plane(*labels, lout, m, constant ? GEO_CONSTANT : type, &minus_one, 1);
+            remap_plane(*labels, lout, m, constant ? TF_BORDER_CONSTANT : type, &minus_one, 1);
     }
     free(fills);
     if (st != N2D2_OK) {
@@ -304,12 +216,5 @@ n2d2_status geo_read_range(const n2d2_params *p, const char *key, double *lo, do
         return n2d2_params_error(p, key, N2D2_ERR_RANGE, "min %g is above max %g", v[0], v[1]);
     *lo = v[0];
     *hi = v[1];
-    return N2D2_OK;
-}
-
-n2d2_status geo_same_shape(void *state, const n2d2_shape *in, n2d2_shape *out)
-{
-    (void)state;
-    *out = *in;
     return N2D2_OK;
 }

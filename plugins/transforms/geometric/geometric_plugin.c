@@ -17,7 +17,7 @@ static n2d2_status register_transforms(n2d2_registry *reg)
         &geo_expand_label_feature,   &geo_channel_extraction_feature, &geo_colorspace_feature,
         &geo_random_affine_feature,  &geo_range_clipping_feature,     &geo_channel_drop_feature,
         &geo_channel_shake_feature};
-    for (size_t i = 0; i < GEO_COUNT_OF(features); ++i) {
+    for (size_t i = 0; i < TF_COUNT_OF(features); ++i) {
         n2d2_status st = n2d2_registry_add(reg, features[i]);
         if (st != N2D2_OK)
             return st;

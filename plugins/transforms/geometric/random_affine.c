@@ -80,7 +80,7 @@ static n2d2_status read_variation(const n2d2_params *p, const char *name, double
     if (n2d2_params_given(p, key) && n2d2_params_given(p, prob_key))
         return n2d2_params_error(p, prob_key, N2D2_ERR_INVAL, "%s is an alias of %s: give one",
                                  prob_key, key);
-    st = geo_read_list(p, n2d2_params_given(p, prob_key) ? prob_key : key, v->prob, &v->n_prob);
+    st = tf_read_list(p, n2d2_params_given(p, prob_key) ? prob_key : key, v->prob, &v->n_prob);
     if (st != N2D2_OK)
         return st;
     for (size_t i = 0; i < v->n_prob; ++i)
@@ -105,7 +105,7 @@ static n2d2_status affine_create(const n2d2_params *p, void **state)
         st = n2d2_params_error(p, "Disjoint", N2D2_ERR_INVAL,
                                "Disjoint=1 needs a single GammaVar probability");
     if (st == N2D2_OK)
-        st = geo_read_list(p, "ChannelsMask", a->mask, &a->n_mask);
+        st = tf_read_list(p, "ChannelsMask", a->mask, &a->n_mask);
     if (st != N2D2_OK) {
         free(a);
         return st;
@@ -151,14 +151,14 @@ static n2d2_status affine_apply(void *state, n2d2_tensor **data, n2d2_tensor **l
     (void)set;
     const affine *a = state;
     n2d2_tensor *t = *data;
-    n2d2_status st = geo_check(t, WHO);
+    n2d2_status st = tf_check(t, WHO);
     if (st != N2D2_OK)
         return st;
     size_t c = n2d2_tensor_dim(t, 0), hw = n2d2_tensor_dim(t, 1) * n2d2_tensor_dim(t, 2);
     if (c > TF_MAX_VALUES)
         return n2d2_error(N2D2_ERR_SHAPE, WHO ": at most %d channels, got %zu", TF_MAX_VALUES, c);
     for (int i = 0; i < 3; ++i)
-        if (a->var[i].n_prob > 1 && (st = geo_check_list(i == 0 ? "GainVar" : i == 1 ? "BiasVar"
+        if (a->var[i].n_prob > 1 && (st = tf_check_list(i == 0 ? "GainVar" : i == 1 ? "BiasVar"
                                                                                     : "GammaVar",
                                                         a->var[i].n_prob, c, WHO)) != N2D2_OK)
             return st;
@@ -193,9 +193,9 @@ static n2d2_status affine_apply(void *state, n2d2_tensor **data, n2d2_tensor **l
 
 static const n2d2_transform_ops affine_ops = {
     sizeof(n2d2_transform_ops), N2D2_TRANSFORM_RANDOM, affine_create, affine_apply,
-    geo_same_shape, free, {0}};
+    tf_same_shape, free, {0}};
 
 const n2d2_feature geo_random_affine_feature = {
     sizeof(n2d2_feature), N2D2_KIND_TRANSFORM, "RandomAffineTransformation", NULL,
-    "random gain, bias and gamma of the values", affine_params, GEO_COUNT_OF(affine_params),
+    "random gain, bias and gamma of the values", affine_params, TF_COUNT_OF(affine_params),
     &affine_ops, 0, {0}};

@@ -102,7 +102,7 @@ static n2d2_status rrc_apply(void *state, n2d2_tensor **data, n2d2_tensor **labe
     (void)label;
     (void)set;
     const rrc *r = state;
-    n2d2_status st = geo_check(*data, WHO);
+    n2d2_status st = tf_check(*data, WHO);
     if (st != N2D2_OK)
         return st;
     size_t h = n2d2_tensor_dim(*data, 1), w = n2d2_tensor_dim(*data, 2);
@@ -142,4 +142,4 @@ static const n2d2_transform_ops rrc_ops = {
 const n2d2_feature geo_rrc_feature = {
     sizeof(n2d2_feature), N2D2_KIND_TRANSFORM, "RandomResizeCropTransformation", NULL,
     "random crop (area and aspect ratio ranges) resized to Width x Height", rrc_params,
-    GEO_COUNT_OF(rrc_params), &rrc_ops, 0, {0}};
+    TF_COUNT_OF(rrc_params), &rrc_ops, 0, {0}};

@@ -41,7 +41,7 @@ static n2d2_status clipping_apply(void *state, n2d2_tensor **data, n2d2_tensor *
     (void)set;
     (void)rng;
     const clipping *c = state;
-    n2d2_status st = geo_check(*data, WHO);
+    n2d2_status st = tf_check(*data, WHO);
     if (st != N2D2_OK)
         return st;
     n2d2_dtype dt = n2d2_tensor_dtype(*data);
@@ -58,9 +58,9 @@ static n2d2_status clipping_apply(void *state, n2d2_tensor **data, n2d2_tensor *
 }
 
 static const n2d2_transform_ops clipping_ops = {
-    sizeof(n2d2_transform_ops), 0, clipping_create, clipping_apply, geo_same_shape, free, {0}};
+    sizeof(n2d2_transform_ops), 0, clipping_create, clipping_apply, tf_same_shape, free, {0}};
 
 const n2d2_feature geo_range_clipping_feature = {
     sizeof(n2d2_feature), N2D2_KIND_TRANSFORM, "RangeClippingTransformation", NULL,
-    "clamp the values to [RangeMin, RangeMax]", clipping_params, GEO_COUNT_OF(clipping_params),
+    "clamp the values to [RangeMin, RangeMax]", clipping_params, TF_COUNT_OF(clipping_params),
     &clipping_ops, 0, {0}};

@@ -73,7 +73,7 @@ static n2d2_status reshape_apply(void *state, n2d2_tensor **data, n2d2_tensor **
     (void)set;
     (void)rng;
     const reshape *r = state;
-    n2d2_status st = geo_check(*data, WHO);
+    n2d2_status st = tf_check(*data, WHO);
     if (st != N2D2_OK)
         return st;
     size_t dims[3];
@@ -106,4 +106,4 @@ static const n2d2_transform_ops reshape_ops = {
 const n2d2_feature geo_reshape_feature = {
     sizeof(n2d2_feature), N2D2_KIND_TRANSFORM, "ReshapeTransformation", NULL,
     "reshape the data to NbChannels x NbRows x NbCols", reshape_params,
-    GEO_COUNT_OF(reshape_params), &reshape_ops, 0, {0}};
+    TF_COUNT_OF(reshape_params), &reshape_ops, 0, {0}};

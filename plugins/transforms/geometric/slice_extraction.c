@@ -33,17 +33,14 @@ static const n2d2_param_spec slice_params[] = {
     {"RandomScalingRange", N2D2_PARAM_LIST, "0.8 1.2", NULL, 0, 0, 0, "scale range"},
     {"AllowPadding", N2D2_PARAM_BOOL, "0", NULL, 0, 0, 0,
      "allow a slice larger than the image (padded with BorderType)"},
-    {"BorderType", N2D2_PARAM_ENUM, "MinusOneReflectBorder", GEO_BORDER_TYPES, 0, 0, 0,
-     GEO_BORDER_HELP},
-    {"BorderValue", N2D2_PARAM_LIST, "0.0 0.0 0.0", NULL, 0, 0, 0,
-     "ConstantBorder colour: one value, or one per channel (missing channels: 0)"},
+    TF_BORDER_PARAMS,
 };
 
 typedef struct slice {
     size_t width, height, ox, oy;
     int random_x, random_y, rotation, scaling, padding;
     double rot_lo, rot_hi, scale_lo, scale_hi;
-    geo_border border;
+    tf_border border;
 } slice;
 
 static n2d2_status slice_create(const n2d2_params *p, void **state)
@@ -67,7 +64,7 @@ static n2d2_status slice_create(const n2d2_params *p, void **state)
         st = n2d2_params_error(p, "RandomScalingRange", N2D2_ERR_RANGE,
                                "scales must be positive, got %g", s->scale_lo);
     if (st == N2D2_OK)
-        st = geo_border_read(p, &s->border);
+        st = tf_border_read(p, &s->border);
     if (st != N2D2_OK) {
         free(s);
         return st;
@@ -99,7 +96,7 @@ static n2d2_status slice_apply(void *state, n2d2_tensor **data, n2d2_tensor **la
     (void)label;
     (void)set;
     const slice *s = state;
-    n2d2_status st = geo_check(*data, WHO);
+    n2d2_status st = tf_check(*data, WHO);
     if (st != N2D2_OK)
         return st;
     size_t h = n2d2_tensor_dim(*data, 1), w = n2d2_tensor_dim(*data, 2);
@@ -158,4 +155,4 @@ static const n2d2_transform_ops slice_ops = {
 const n2d2_feature geo_slice_feature = {
     sizeof(n2d2_feature), N2D2_KIND_TRANSFORM, "SliceExtractionTransformation", NULL,
     "extract a (random, rotated, scaled) Width x Height slice", slice_params,
-    GEO_COUNT_OF(slice_params), &slice_ops, 0, {0}};
+    TF_COUNT_OF(slice_params), &slice_ops, 0, {0}};

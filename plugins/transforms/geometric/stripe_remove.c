@@ -83,7 +83,7 @@ static n2d2_status stripe_apply(void *state, n2d2_tensor **data, n2d2_tensor **l
     (void)label;
     (void)set;
     const stripe *s = state;
-    n2d2_status st = geo_check(*data, WHO);
+    n2d2_status st = tf_check(*data, WHO);
     if (st != N2D2_OK)
         return st;
     size_t h = n2d2_tensor_dim(*data, 1), w = n2d2_tensor_dim(*data, 2);
@@ -134,5 +134,5 @@ static const n2d2_transform_ops stripe_ops = {
 
 const n2d2_feature geo_stripe_feature = {
     sizeof(n2d2_feature), N2D2_KIND_TRANSFORM, "StripeRemoveTransformation", NULL,
-    "remove row or column stripes", stripe_params, GEO_COUNT_OF(stripe_params), &stripe_ops, 0,
+    "remove row or column stripes", stripe_params, TF_COUNT_OF(stripe_params), &stripe_ops, 0,
     {0}};

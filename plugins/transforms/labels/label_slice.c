@@ -44,11 +44,7 @@ static const n2d2_param_spec slice_params[] = {
      "keep the 2-D label map (1), or reduce it to the extracted label (0)"},
     {"AllowPadding", N2D2_PARAM_BOOL, "0", NULL, 0, 0, 0,
      "pad an image smaller than the slice (BorderType)"},
-    {"BorderType", N2D2_PARAM_ENUM, "MinusOneReflectBorder", LBL_BORDER_TYPES, 0, 0, 0,
-     "padding: ConstantBorder (BorderValue), ReplicateBorder, ReflectBorder, WrapBorder, "
-     "MinusOneReflectBorder, MeanBorder"},
-    {"BorderValue", N2D2_PARAM_LIST, "0.0 0.0 0.0", NULL, 0, 0, 0,
-     "ConstantBorder colour: one value, or one per channel"},
+    TF_BORDER_PARAMS,
     {"IgnoreNoValid", N2D2_PARAM_BOOL, "1", NULL, 0, 0, 0,
      "no valid slice: take a random one labelled -1 (1), or fail (0)"},
     {"ExcludeLabels", N2D2_PARAM_LIST, "", NULL, 0, 0, 0,
@@ -62,7 +58,7 @@ typedef struct slice {
     double rot_lo, rot_hi;
     long margin;
     int keep, pad, ignore_no_valid;
-    lbl_border border;
+    tf_border border;
     int exclude[MAX_EXCLUDE];
     size_t n_exclude;
 } slice;
@@ -81,7 +77,7 @@ static n2d2_status slice_create(const n2d2_params *p, void **state)
     s->keep = n2d2_params_bool(p, "KeepComposite");
     s->pad = n2d2_params_bool(p, "AllowPadding");
     s->ignore_no_valid = n2d2_params_bool(p, "IgnoreNoValid");
-    n2d2_status st = lbl_read_border(p, &s->border);
+    n2d2_status st = tf_border_read(p, &s->border);
     double range[2];
     int n = n2d2_params_list(p, "RandomRotationRange", range, 2);
     if (st == N2D2_OK && n != 2)
@@ -255,4 +251,4 @@ static const n2d2_transform_ops slice_ops = {sizeof(n2d2_transform_ops), N2D2_TR
 const n2d2_feature lbl_slice_feature = {
     sizeof(n2d2_feature), N2D2_KIND_TRANSFORM, "LabelSliceExtractionTransformation", NULL,
     "a slice of the image belonging to one label of the pixel-wise labels", slice_params,
-    LBL_COUNT_OF(slice_params), &slice_ops, 0, {0}};
+    TF_COUNT_OF(slice_params), &slice_ops, 0, {0}};

@@ -5,42 +5,6 @@
 
 #include "lbl_util.h"
 
-/* A coordinate mapped into [0, n) by the border, -1 for Constant/Mean. */
-static long border_index(long p, long n, int type)
-{
-    if (p >= 0 && p < n)
-        return p;
-    switch (type) {
-    case LBL_REPLICATE:
-        return p < 0 ? 0 : n - 1;
-    case LBL_REFLECT: {
-        long period = 2 * n, m = ((p % period) + period) % period;
-        return m < n ? m : period - 1 - m;
-    }
-    case LBL_WRAP:
-        return ((p % n) + n) % n;
-    case LBL_REFLECT_101: {
-        if (n == 1)
-            return 0;
-        long period = 2 * n - 2, m = ((p % period) + period) % period;
-        return m < n ? m : period - m;
-    }
-    default:
-        return -1;
-    }
-}
-
-n2d2_status lbl_read_border(const n2d2_params *p, lbl_border *b)
-{
-    b->type = n2d2_params_enum(p, "BorderType");
-    int count = n2d2_params_list(p, "BorderValue", b->value, TF_MAX_VALUES);
-    if (count > TF_MAX_VALUES)
-        return n2d2_params_error(p, "BorderValue", N2D2_ERR_RANGE,
-                                 "at most %d values (one per channel)", TF_MAX_VALUES);
-    b->n_values = count > 0 ? (size_t)count : 0;
-    return N2D2_OK;
-}
-
 n2d2_status lbl_check_map(const n2d2_tensor *data, const n2d2_tensor *map, const char *who)
 {
     if (!map)
@@ -62,26 +26,12 @@ void lbl_fill(n2d2_tensor *map, int32_t value)
         m[i] = value;
 }
 
-static double fill_value(const lbl_border *b, const n2d2_tensor *t, size_t c)
-{
-    if (b->type == LBL_MEAN) {
-        size_t hw = n2d2_tensor_dim(t, 1) * n2d2_tensor_dim(t, 2);
-        double sum = 0.0;
-        for (size_t i = 0; i < hw; ++i)
-            sum += tf_get(n2d2_tensor_cdata(t), n2d2_tensor_dtype(t), c * hw + i);
-        return hw ? sum / (double)hw : 0.0;
-    }
-    if (b->n_values == 1)
-        return b->value[0];
-    return c < b->n_values ? b->value[c] : 0.0;
-}
-
 /* Data value of channel c at integer (x, y), border applied. */
-static double pixel(const n2d2_tensor *t, size_t c, long x, long y, const lbl_border *b,
+static double pixel(const n2d2_tensor *t, size_t c, long x, long y, const tf_border *b,
                     double fill)
 {
     long h = (long)n2d2_tensor_dim(t, 1), w = (long)n2d2_tensor_dim(t, 2);
-    long sx = border_index(x, w, b->type), sy = border_index(y, h, b->type);
+    long sx = tf_border_index(x, w, b->type), sy = tf_border_index(y, h, b->type);
     if (sx < 0 || sy < 0)
         return fill;
     return tf_get(n2d2_tensor_cdata(t), n2d2_tensor_dtype(t),
@@ -89,7 +39,7 @@ static double pixel(const n2d2_tensor *t, size_t c, long x, long y, const lbl_bo
 }
 
 n2d2_status lbl_window(const n2d2_tensor *data, const n2d2_tensor *labels, long x0, long y0,
-                       size_t ow, size_t oh, double angle, const lbl_border *b,
+                       size_t ow, size_t oh, double angle, const tf_border *b,
                        n2d2_tensor **data_out, n2d2_tensor **labels_out)
 {
     size_t c = n2d2_tensor_dim(data, 0);
@@ -114,7 +64,7 @@ n2d2_status lbl_window(const n2d2_tensor *data, const n2d2_tensor *labels, long 
     const int32_t *lm = labels ? n2d2_tensor_cdata(labels) : NULL;
     int32_t *lo = (labels && labels_out) ? n2d2_tensor_data(*labels_out) : NULL;
     for (size_t k = 0; k < c; ++k) {
-        double fill = fill_value(b, data, k);
+        double fill = tf_border_fill(b, data, k);
         for (size_t v = 0; v < oh; ++v)
             for (size_t u = 0; u < ow; ++u) {
                 double out;
@@ -141,7 +91,7 @@ n2d2_status lbl_window(const n2d2_tensor *data, const n2d2_tensor *labels, long 
                         px = lround(cx + du * ca + dv * sa);
                         py = lround(cy - du * sa + dv * ca);
                     }
-                    long sx = border_index(px, w, b->type), sy = border_index(py, h, b->type);
+                    long sx = tf_border_index(px, w, b->type), sy = tf_border_index(py, h, b->type);
                     lo[v * ow + u] = (sx < 0 || sy < 0) ? -1 : lm[sy * w + sx];
                 }
             }

@@ -1,24 +1,11 @@
-/* Helpers of the label-aware transformations: borders, window sampling of
- * data and label map, small list parsing. Internal. */
+/* Helpers of the label-aware transformations: window sampling of data and
+ * label map (borders from n2d2-transforms-common, tf_util.h). Internal. */
 #ifndef N2D2_LBL_UTIL_H
 #define N2D2_LBL_UTIL_H
 
-#include "../basic/tf_util.h"
-
-#define LBL_COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
-
-#define LBL_BORDER_TYPES \
-    "ConstantBorder|ReplicateBorder|ReflectBorder|WrapBorder|MinusOneReflectBorder|MeanBorder"
-enum { LBL_CONSTANT, LBL_REPLICATE, LBL_REFLECT, LBL_WRAP, LBL_REFLECT_101, LBL_MEAN };
+#include "tf_util.h"
 
 extern const n2d2_feature lbl_slice_feature, lbl_roi_feature;
-
-/* Border fill of the data. */
-typedef struct lbl_border {
-    int type;                    /* LBL_* */
-    double value[TF_MAX_VALUES]; /* ConstantBorder, per channel */
-    size_t n_values;
-} lbl_border;
 
 /* The window of ow x oh pixels whose top-left corner is (x0, y0) in the
  * image (may lie outside: borders), rotated by `angle` degrees
@@ -29,7 +16,7 @@ typedef struct lbl_border {
  * and the labels get -1 for Constant/Mean borders, else the same border
  * index as the data. `labels` may be NULL. */
 n2d2_status lbl_window(const n2d2_tensor *data, const n2d2_tensor *labels, long x0, long y0,
-                       size_t ow, size_t oh, double angle, const lbl_border *b,
+                       size_t ow, size_t oh, double angle, const tf_border *b,
                        n2d2_tensor **data_out, n2d2_tensor **labels_out);
 
 /* The map {1, H, W} Int32 of the data's size, or an error naming `who`
@@ -38,8 +25,5 @@ n2d2_status lbl_check_map(const n2d2_tensor *data, const n2d2_tensor *map, const
 
 /* Fill a label map with one value. */
 void lbl_fill(n2d2_tensor *map, int32_t value);
-
-/* Read BorderType / BorderValue. */
-n2d2_status lbl_read_border(const n2d2_params *p, lbl_border *b);
 
 #endif

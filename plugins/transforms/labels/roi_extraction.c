@@ -176,7 +176,7 @@ static n2d2_status roi_apply(void *state, n2d2_tensor **data, n2d2_tensor **labe
     size_t y0 = b.y0 > r->margin ? b.y0 - r->margin : 0;
     size_t x1 = b.x1 + r->margin < w ? b.x1 + r->margin : w - 1;
     size_t y1 = b.y1 + r->margin < h ? b.y1 + r->margin : h - 1;
-    lbl_border none = {LBL_CONSTANT, {0}, 0};
+    tf_border none = {TF_BORDER_CONSTANT, {0}, 0};
     n2d2_tensor *out, *lout;
     st = lbl_window(*data, *labels, (long)x0, (long)y0, x1 - x0 + 1, y1 - y0 + 1, 0.0, &none, &out,
                     &lout);
@@ -198,4 +198,4 @@ static const n2d2_transform_ops roi_ops = {sizeof(n2d2_transform_ops), N2D2_TRAN
 const n2d2_feature lbl_roi_feature = {
     sizeof(n2d2_feature), N2D2_KIND_TRANSFORM, "ROIExtractionTransformation", NULL,
     "crop to one object of the pixel-wise labels (connected components)", roi_params,
-    LBL_COUNT_OF(roi_params), &roi_ops, 0, {0}};
+    TF_COUNT_OF(roi_params), &roi_ops, 0, {0}};

@@ -110,6 +110,40 @@ N2D2_API n2d2_status n2d2_stimuli_sample(n2d2_stimuli *sp, n2d2_set set, size_t 
 N2D2_API n2d2_status n2d2_stimuli_read_raw(n2d2_stimuli *sp, n2d2_set set, size_t position,
                                            n2d2_tensor **out, int *label);
 
+/* The provider that is building its transformation chains, during a
+ * transformation plugin's `create` (called on the provider's thread);
+ * NULL anywhere else. The hook through which a transformation reaches
+ * data beyond its stimulus: its database (n2d2_stimuli_database) or a
+ * second provider (n2d2_stimuli_provider), as BlendingTransformation
+ * does. The ops table is unchanged. */
+N2D2_API n2d2_stimuli *n2d2_stimuli_building(void);
+
+/* Variable-size providers (`[sp_objects] BatchSize=0`, SizeX=0 SizeY=0:
+ * "any size", manual 21.4) serve other transformations, not a network
+ * input (n2d2_stimuli_new refuses batch_size 0 and says so). A
+ * transformation opens one from its create: the provider of section
+ * `sp_section` with the database of section `db_section` ("database" when
+ * NULL or empty), built from the owner's INI, registry and seed, and
+ * owned by the owner (freed with it; opening the same pair twice returns
+ * the same provider). Its label maps always go along (as with
+ * CompositeStimuli=1); a non-zero SizeX/SizeY/NbChannels is checked on
+ * every stimulus. BatchSize must be 0. */
+N2D2_API n2d2_status n2d2_stimuli_provider(n2d2_stimuli *owner, const char *sp_section,
+                                           const char *db_section, n2d2_stimuli **out);
+/* One stimulus of a variable-size provider (`position` in `set`, in
+ * database order) through its whole pipeline with the on-the-fly draws of
+ * pass `pass` (>= 1; any value, e.g. drawn by the caller, picks
+ * independent draws): *data a new {C, H, W} tensor as the transformations
+ * leave it (before the implicit 8-bit to [0, 1] conversion, i.e. in the
+ * domain of the transformations of the caller's pipe), *map (may be NULL)
+ * its {1, H, W} Int32 label map, *label its label. Thread-safe. */
+N2D2_API n2d2_status n2d2_stimuli_get(n2d2_stimuli *sp, n2d2_set set, size_t position,
+                                      uint64_t pass, n2d2_tensor **data, n2d2_tensor **map,
+                                      int *label);
+/* [database] DefaultLabel's id (-1 when none): the label of the pixels
+ * outside the ROIs of a composite stimulus. */
+N2D2_API int n2d2_stimuli_default_label(const n2d2_stimuli *sp);
+
 /* Parameter trees the provider built (database, sp, transformations,
  * StimuliData), for the unused-key report. */
 N2D2_API size_t n2d2_stimuli_params_count(const n2d2_stimuli *sp);
