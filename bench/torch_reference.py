@@ -62,15 +62,71 @@ class Mnist24(nn.Module):
         return torch.tanh(self.fc2(torch.tanh(self.fc1(x))))
 
 
+class BasicBlock(nn.Module):
+    """models/templates/resnet_basic_block.ini.tpl: conv3x3(stride) BN ReLU,
+    conv3x3 BN, shortcut (identity, or conv1x1(stride) BN with PROJECT),
+    sum, ReLU. Convolutions without bias (NoBias=1)."""
+
+    def __init__(self, cin, cout, stride, project):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride=stride, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.proj = nn.Sequential(nn.Conv2d(cin, cout, 1, stride=stride, bias=False),
+                                  nn.BatchNorm2d(cout)) if project else None
+
+    def forward(self, x):
+        y = self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x)))))
+        return F.relu(y + (self.proj(x) if self.proj is not None else x))
+
+
+class ResNet(nn.Module):
+    """models/ResNet_FMNIST.ini: conv16 3x3 BN ReLU, blocks 16/32s2/64s2
+    (projections on the last two), global average pooling 8x8, fc 10 with
+    bias (Fc's default), softmax with loss (77,754 parameters)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 16, 3, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(16)
+        self.block1 = BasicBlock(16, 16, 1, False)
+        self.block2 = BasicBlock(16, 32, 2, True)
+        self.block3 = BasicBlock(32, 64, 2, True)
+        self.fc = nn.Linear(64, 10)
+        for m in self.modules():  # HeFiller: normal, variance 2 / fan-in
+            if isinstance(m, (nn.Conv2d, nn.Linear)):
+                nn.init.kaiming_normal_(m.weight, mode="fan_in", nonlinearity="relu")
+
+    def forward(self, x):
+        x = F.relu(self.bn1(self.conv1(x)))
+        x = self.block3(self.block2(self.block1(x)))
+        return self.fc(F.avg_pool2d(x, 8).flatten(1))
+
+    def param_groups(self):
+        """The INI's solvers: weights lr 0.05 decay 5e-4 (common.config),
+        fc bias at the bias solver's default lr 0.01 without decay, BN
+        scales/biases lr 0.05 (bn.config); momentum 0.9 everywhere."""
+        weights, bn = [], []
+        for m in self.modules():
+            if isinstance(m, (nn.Conv2d, nn.Linear)):
+                weights.append(m.weight)
+            elif isinstance(m, nn.BatchNorm2d):
+                bn += [m.weight, m.bias]
+        return [{"params": weights, "lr": 0.05, "weight_decay": 5e-4},
+                {"params": [self.fc.bias], "lr": 0.01, "weight_decay": 0.0},
+                {"params": bn, "lr": 0.05, "weight_decay": 0.0}]
+
+
 def prepare(net, images):
-    if net == "lenet":
+    if net in ("lenet", "resnet"):
         return F.interpolate(images, size=(32, 32), mode="bilinear", align_corners=False)
     return images[:, :, 2:26, 2:26].contiguous()
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--net", choices=["lenet", "mnist24"], required=True)
+    ap.add_argument("--net", choices=["lenet", "mnist24", "resnet"], required=True)
     ap.add_argument("--images", type=int, default=30720)
     ap.add_argument("--batch", type=int, default=128)
     ap.add_argument("--threads", type=int, default=2)
@@ -80,7 +136,7 @@ def main():
     torch.manual_seed(0)
     images, labels = load_images(12800)
     data = prepare(args.net, images)
-    model = LeNet() if args.net == "lenet" else Mnist24()
+    model = {"lenet": LeNet, "mnist24": Mnist24, "resnet": ResNet}[args.net]()
     nb = data.shape[0] // args.batch
 
     def batches():
@@ -93,7 +149,8 @@ def main():
     steps = args.images // args.batch
     it = batches()
     if args.mode == "train":
-        opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, weight_decay=5e-4)
+        groups = model.param_groups() if hasattr(model, "param_groups") else model.parameters()
+        opt = torch.optim.SGD(groups, lr=0.05, momentum=0.9, weight_decay=5e-4)
 
         def step():
             x, y = next(it)

@@ -173,6 +173,8 @@ static n2d2_status build_database(n2d2_stimuli *sp)
     n2d2_rng_seed(&rng, sp->seed, N2D2_RNG_PARTITION);
     int random = n2d2_params_bool(sp->db_params, "RandomPartitioning");
     st = sp->db_ops->load(sp->db_state, sp->db, random ? &rng : NULL);
+    if (st == N2D2_OK)
+        st = sp_slicing_setup(sp, &rng);
     return st == N2D2_OK ? setup_labels(sp) : st;
 }
 
@@ -238,7 +240,7 @@ static n2d2_status publish(n2d2_stimuli *sp)
 
 static n2d2_status collect_params(n2d2_stimuli *sp)
 {
-    size_t n = 2 + sp->n_tf + sp->n_data_params;
+    size_t n = 3 + sp->n_tf + sp->n_data_params;
     for (size_t i = 0; i < sp->n_subs; ++i)
         n += sp->subs[i]->n_all_params;
     sp->all_params = calloc(n, sizeof *sp->all_params);
@@ -246,6 +248,8 @@ static n2d2_status collect_params(n2d2_stimuli *sp)
         return n2d2_error(N2D2_ERR_NOMEM, "out of memory");
     sp->all_params[sp->n_all_params++] = sp->db_params;
     sp->all_params[sp->n_all_params++] = sp->sp_params;
+    if (sp->slicing_params)
+        sp->all_params[sp->n_all_params++] = sp->slicing_params;
     for (size_t i = 0; i < sp->n_tf; ++i)
         sp->all_params[sp->n_all_params++] = sp->tf[i].params;
     for (size_t i = 0; i < sp->n_data_params; ++i)
@@ -266,7 +270,7 @@ static n2d2_status check_first_stimuli(n2d2_stimuli *sp)
         return n2d2_error(N2D2_ERR_NOMEM, "out of memory");
     n2d2_status st = N2D2_OK;
     for (int s = 0; s < N2D2_SET_COUNT && st == N2D2_OK; ++s) {
-        if (n2d2_database_set_count(sp->db, (n2d2_set)s) == 0)
+        if (n2d2_database_set_count(sp->db, (n2d2_set)s) == 0 || sp_set_hidden(sp, s))
             continue;
         int label;
         st = sp_fetch(sp, &sp->w.scratch, n2d2_database_set_at(sp->db, (n2d2_set)s, 0),
@@ -381,6 +385,8 @@ void n2d2_stimuli_free(n2d2_stimuli *sp)
     n2d2_database_free(sp->db);
     n2d2_params_free(sp->db_params);
     n2d2_params_free(sp->sp_params);
+    n2d2_params_free(sp->slicing_params);
+    free(sp->slices);
     free(sp->db_schema);
     free(sp->all_params);
     free(sp->section);

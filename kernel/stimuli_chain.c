@@ -213,6 +213,39 @@ static int chain_has_otf(const n2d2_stimuli *sp, const sp_chain *c)
     return 0;
 }
 
+/* A <sp>.<name> section whose Type is a transformation but whose name is
+ * no category (a typo such as [sp.Tranformation_1]) would be ignored. */
+static n2d2_status check_misnamed(const n2d2_stimuli *sp, n2d2_ini_section *sec)
+{
+    const char *name = n2d2_ini_section_name(sec);
+    size_t n = strlen(sp->section);
+    if (strncmp(name, sp->section, n) != 0 || name[n] != '.')
+        return N2D2_OK;
+    const char *type = n2d2_ini_entry_raw(n2d2_ini_entry_find(sec, "Type"));
+    static const char suffix[] = "Transformation";
+    size_t lt = type ? strlen(type) : 0, ls = sizeof suffix - 1;
+    if (lt < ls || strcmp(type + lt - ls, suffix) != 0)
+        return N2D2_OK;
+    /* [sp.objects.Transformation] belongs to a provider [sp.objects]. */
+    char owner[512];
+    for (const char *dot = strchr(name + n + 1, '.'); dot; dot = strchr(dot + 1, '.')) {
+        size_t k = (size_t)(dot - name);
+        if (k < sizeof owner) {
+            memcpy(owner, name, k);
+            owner[k] = '\0';
+            if (n2d2_ini_find(sp->ini, owner))
+                return N2D2_OK;
+        }
+    }
+    return n2d2_error_at(N2D2_ERR_INVAL, n2d2_ini_section_where(sec), 0,
+                         "[%s]: Type=%s is a transformation but the section name is not "
+                         "%s.<category>...; valid categories: Transformation, "
+                         "OnTheFlyTransformation, ChannelTransformation, "
+                         "ChannelOnTheFlyTransformation, ChannelsTransformation, "
+                         "ChannelsOnTheFlyTransformation",
+                         name, type, sp->section);
+}
+
 n2d2_status sp_build_chains(n2d2_stimuli *sp)
 {
     size_t n = n2d2_ini_section_count(sp->ini);
@@ -225,6 +258,8 @@ n2d2_status sp_build_chains(n2d2_stimuli *sp)
             st = sp_stimuli_data(sp, sec);
         else if (category >= 0)
             st = add_transform(sp, sec, category, otf);
+        else
+            st = check_misnamed(sp, sec);
         if (st != N2D2_OK)
             return st;
     }

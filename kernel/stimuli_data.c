@@ -270,7 +270,7 @@ static n2d2_status analyse(n2d2_stimuli *sp, n2d2_ini_section *sec, const n2d2_p
     unsigned mask = sp_apply_to_mask(n2d2_params_enum(p, "ApplyTo"));
     n2d2_status st = N2D2_OK;
     for (int set = 0; set < N2D2_SET_COUNT && st == N2D2_OK; ++set) {
-        if (!(mask & SP_SET_BIT(set)))
+        if (!(mask & SP_SET_BIT(set)) || sp_set_hidden(sp, set))
             continue;
         size_t n = n2d2_database_set_count(sp->db, (n2d2_set)set);
         for (size_t i = 0; i < n && st == N2D2_OK; ++i) {

@@ -83,6 +83,11 @@ static uint64_t fingerprint(const n2d2_stimuli *sp)
     uint64_t h = 14695981039346656037ULL;
     fnv_str(&h, "n2d2 stimuli cache v1");
     fnv_section(&h, sp->ini, n2d2_ini_find(sp->ini, "database"), NULL);
+    if (sp->slicing_params) { /* slices are numbered after the originals */
+        char name[512];
+        snprintf(name, sizeof name, "%s.slicing", sp->db_section);
+        fnv_section(&h, sp->ini, n2d2_ini_find(sp->ini, name), NULL);
+    }
     fnv_section(&h, sp->ini, sp->sec, sp_skip);
     int random_static = 0;
     for (size_t i = 0; i < sp->n_tf; ++i) {

@@ -225,7 +225,9 @@ n2d2_status sp_read_static_map(n2d2_stimuli *sp, size_t index, n2d2_set set,
     *out = NULL;
     *map = NULL;
     n2d2_tensor *t = NULL, *pixel = NULL;
-    n2d2_status st = sp->db_ops->read(sp->db_state, sp->db, index, &t,
+    const sp_slice *slice = sp_slice_of(sp, index);
+    size_t src = slice ? slice->orig : index; /* a slice reads its original */
+    n2d2_status st = sp->db_ops->read(sp->db_state, sp->db, src, &t,
                                       sp->want_pixel ? &pixel : NULL);
     if (st != N2D2_OK) {
         n2d2_tensor_release(t);
@@ -254,7 +256,7 @@ n2d2_status sp_read_static_map(n2d2_stimuli *sp, size_t index, n2d2_set set,
     }
     *label = n2d2_database_stimulus_label(sp->db, index);
     if (sp->with_labels) {
-        st = sp_label_map(sp, index, &t, pixel, *label, map);
+        st = sp_label_map(sp, src, &t, pixel, *label, map);
         if (st != N2D2_OK) {
             n2d2_tensor_release(t);
             n2d2_tensor_release(pixel);
@@ -263,6 +265,15 @@ n2d2_status sp_read_static_map(n2d2_stimuli *sp, size_t index, n2d2_set set,
         }
     }
     n2d2_tensor_release(pixel);
+    if (slice) {
+        st = sp_slice_crop(sp, index, slice, &t, map);
+        if (st != N2D2_OK) {
+            n2d2_tensor_release(t);
+            n2d2_tensor_release(*map);
+            *map = NULL;
+            return st;
+        }
+    }
     n2d2_rng rng;
     item_rng(&rng, sp->seed, 0, index);
     const sp_transform *last = NULL;

@@ -8,6 +8,7 @@
  * stimuli_worker.c  the batch worker thread, begin/next
  * stimuli_labels.c  pixel-wise label maps from label ids, pixel-wise
  *                   labels and ROIs (CompositeLabel)
+ * stimuli_slicing.c [<database>.slicing]: stimuli replaced by their slices
  * stimuli_one.c     variable-size providers (BatchSize=0): single stimuli
  *                   of any size for other transformations
  */
@@ -117,6 +118,16 @@ typedef struct sp_worker {
     n2d2_tensor *maps_out; /* {batch, 1, H, W} int32: label maps of the last next() */
 } sp_worker;
 
+/* One slice of [database.slicing]: the rectangle of stimulus `orig`
+ * (in_w x in_h when sliced); skip_x/skip_y leading columns/rows are shared
+ * with the previous slice (Overlapping) and get label -1. */
+typedef struct sp_slice {
+    size_t orig;
+    uint32_t in_w, in_h;
+    uint32_t x, y, w, h;
+    uint32_t skip_x, skip_y;
+} sp_slice;
+
 /* [database] CompositeLabel, in the order of its enum values. */
 enum { SP_COMPOSITE_NONE = 0, SP_COMPOSITE_AUTO, SP_COMPOSITE_DEFAULT, SP_COMPOSITE_DISJOINT,
        SP_COMPOSITE_COMBINE };
@@ -167,6 +178,13 @@ struct n2d2_stimuli {
     uint64_t passes[N2D2_SET_COUNT];
     sp_worker w;
 
+    /* [database.slicing] (stimuli_slicing.c): catalogue entries from
+     * slice_base on are slices[index - slice_base]. */
+    sp_slice *slices;
+    size_t n_slices, cap_slices, slice_base;
+    n2d2_params *slicing_params;
+    int slicing_moved; /* originals were moved to the unpartitioned set */
+
     /* Variable-size providers (BatchSize=0, stimuli_one.c). */
     char *db_section;        /* "database" unless opened by n2d2_stimuli_provider */
     int variable;            /* BatchSize=0: no worker, n2d2_stimuli_get only */
@@ -185,6 +203,19 @@ n2d2_status sp_build_chains(n2d2_stimuli *sp);
 void sp_destroy_chains(n2d2_stimuli *sp);
 int sp_section_category(const char *sp_name, const char *section, int *on_the_fly,
                         int *is_data);
+
+/* stimuli_slicing.c: after the driver's load, replace the stimuli of the
+ * sets [<db>.slicing] selects by their slices (no section: nothing). */
+n2d2_status sp_slicing_setup(n2d2_stimuli *sp, n2d2_rng *rng);
+/* 1 for the unpartitioned set once slicing parked the originals there:
+ * checks and analyses skip it (N2D2 drops the originals). */
+int sp_set_hidden(const n2d2_stimuli *sp, int set);
+/* The slice behind catalogue entry `index`, or NULL for a plain stimulus. */
+const sp_slice *sp_slice_of(const n2d2_stimuli *sp, size_t index);
+/* Crop *data {C, H, W} of the original (and *map {1, H, W}, when map and
+ * *map are non-NULL) to the slice of entry `index`. */
+n2d2_status sp_slice_crop(const n2d2_stimuli *sp, size_t index, const sp_slice *s,
+                          n2d2_tensor **data, n2d2_tensor **map);
 
 /* stimuli_data.c */
 n2d2_status sp_stimuli_data(n2d2_stimuli *sp, n2d2_ini_section *sec);

@@ -47,7 +47,7 @@ n2d2_status sp_variable_setup(n2d2_stimuli *sp)
     sp->one_mu_ok = 1;
     /* As for a network input: a pipeline that fails is reported now. */
     for (int s = 0; s < N2D2_SET_COUNT; ++s) {
-        if (n2d2_database_set_count(sp->db, (n2d2_set)s) == 0)
+        if (n2d2_database_set_count(sp->db, (n2d2_set)s) == 0 || sp_set_hidden(sp, s))
             continue;
         n2d2_tensor *t, *map;
         int label;

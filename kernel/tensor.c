@@ -89,7 +89,7 @@ n2d2_status n2d2_tensor_new(n2d2_dtype dtype, uint32_t ndim, const size_t *dims,
     *out = NULL;
     if ((unsigned)dtype >= N2D2_DTYPE_COUNT)
         return n2d2_error(N2D2_ERR_INVAL, "unknown tensor dtype %d", (int)dtype);
-    size_t numel;
+    size_t numel = 0;
     n2d2_status st = checked_numel(ndim, dims, n2d2_dtype_size(dtype), &numel);
     if (st != N2D2_OK)
         return st;
@@ -193,7 +193,7 @@ n2d2_status n2d2_tensor_reshape(n2d2_tensor *t, uint32_t ndim, const size_t *dim
                                 n2d2_tensor **out)
 {
     *out = NULL;
-    size_t numel;
+    size_t numel = 0;
     n2d2_status st = checked_numel(ndim, dims, n2d2_dtype_size(t->dtype), &numel);
     if (st != N2D2_OK)
         return st;

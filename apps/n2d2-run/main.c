@@ -14,6 +14,7 @@
 #include "options.h"
 #include "session.h"
 #include "static_plugins.h"
+#include "wait_policy.h"
 
 enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2 };
 
@@ -248,6 +249,7 @@ static int run_model(const run_options *opt, n2d2_registry *reg)
 
 int main(int argc, char **argv)
 {
+    run_default_wait_policy(argv);
     run_options opt;
     int rc = run_options_parse(argc, argv, &opt);
     if (rc)

@@ -2,7 +2,8 @@
  * written by the test (20 learn + 8 test images of 5x6): database and
  * transformation sections, ApplyTo, implicit conversion, the final size
  * check, generated values, shuffling, the worker thread over several
- * passes and early frees, errors from the worker, channel chains. */
+ * passes and early frees, errors from the worker, channel chains,
+ * [database.slicing] and misnamed transformation sections. */
 #include "idx_fixture.h"
 
 #include <dirent.h>
@@ -802,6 +803,180 @@ START_TEST(stimuli_data_publishes_global_values)
 }
 END_TEST
 
+/* ---- [database.slicing] ---- */
+
+static const char *SLICE_3x3 = "[database.slicing]\nWidth=3\nHeight=3\nStrideX=3\nStrideY=3\n";
+
+/* Slice k of an image in loading order (RandomShuffle=0): x, y, w, h. */
+static void slice_rect(size_t k, int overlapping, size_t r[4])
+{
+    r[0] = (k % 2) * 3;
+    r[1] = k < 2 ? 0 : (overlapping ? 2 : 3);
+    r[2] = 3;
+    r[3] = k < 2 || overlapping ? 3 : 2;
+}
+
+START_TEST(slicing_cuts_stimuli_into_slices)
+{
+    n2d2_ini *ini = ini_of("%sRandomShuffle=0\n[sp]\nSizeX=3\nSizeY=3\nBatchSize=4\n", SLICE_3x3);
+    n2d2_stimuli *sp;
+    ck_assert_msg(sp_open(ini, 1, 3, 3, N2D2_FLOAT32, 4, 1, &sp) == N2D2_OK, "%s",
+                  n2d2_error_message());
+    const n2d2_database *db = n2d2_stimuli_database(sp);
+    ck_assert_uint_eq(n2d2_stimuli_set_size(sp, N2D2_SET_LEARN), 15 * 4);
+    ck_assert_uint_eq(n2d2_stimuli_set_size(sp, N2D2_SET_VALIDATION), 5 * 4);
+    ck_assert_uint_eq(n2d2_stimuli_set_size(sp, N2D2_SET_TEST), N_TEST * 4);
+    ck_assert_uint_eq(n2d2_database_set_count(db, N2D2_SET_UNPARTITIONED), N_TRAIN + N_TEST);
+    for (size_t p = 0; p < N_TEST * 4; ++p) {
+        size_t orig = N_TRAIN + p / 4, r[4];
+        slice_rect(p % 4, 0, r);
+        size_t index = n2d2_database_set_at(db, N2D2_SET_TEST, p);
+        char want[64];
+        snprintf(want, sizeof want, "[%zu,%zu,%zu,%zu]", r[0], r[1], r[2], r[3]);
+        const char *name = n2d2_database_stimulus_name(db, index);
+        ck_assert_msg(strstr(name, want) != NULL, "%s lacks %s", name, want);
+        ck_assert_int_eq(n2d2_database_stimulus_label(db, index),
+                         n2d2_database_stimulus_label(db, orig));
+        n2d2_tensor *t;
+        int label;
+        ck_assert_int_eq(n2d2_stimuli_read_raw(sp, N2D2_SET_TEST, p, &t, &label), N2D2_OK);
+        ck_assert_int_eq(label, (int)fx_label(id_of(orig)));
+        ck_assert_uint_eq(n2d2_tensor_dim(t, 1), r[3]);
+        ck_assert_uint_eq(n2d2_tensor_dim(t, 2), r[2]);
+        const uint8_t *b = n2d2_tensor_data(t);
+        for (size_t y = 0; y < r[3]; ++y)
+            for (size_t x = 0; x < r[2]; ++x)
+                ck_assert_uint_eq(b[y * r[2] + x], fx_pixel(id_of(orig), r[1] + y, r[0] + x));
+        n2d2_tensor_release(t);
+    }
+    n2d2_stimuli_free(sp);
+    n2d2_ini_free(ini);
+}
+END_TEST
+
+/* Overlapping=1: the bottom slices move up to y=2 at full size; their
+ * first row, already in the top slices, gets label -1. */
+START_TEST(slicing_overlapping_shifts_and_ignores_overlap)
+{
+    n2d2_ini *ini = ini_of("%sRandomShuffle=0\nOverlapping=1\n[sp]\nSizeX=3\nSizeY=3\n"
+                           "BatchSize=4\nCompositeStimuli=1\n",
+                           SLICE_3x3);
+    n2d2_stimuli *sp;
+    ck_assert_msg(sp_open(ini, 1, 3, 3, N2D2_FLOAT32, 4, 1, &sp) == N2D2_OK, "%s",
+                  n2d2_error_message());
+    ck_assert_uint_eq(n2d2_stimuli_set_size(sp, N2D2_SET_TEST), N_TEST * 4);
+    n2d2_tensor *in = input_of(4, 1, 3, 3, N2D2_FLOAT32);
+    size_t count, indices[4];
+    int labels[4];
+    ck_assert_int_eq(n2d2_stimuli_begin(sp, N2D2_SET_TEST, 0, 0), N2D2_OK);
+    for (size_t batch = 0; batch < N_TEST; ++batch) {
+        ck_assert_msg(n2d2_stimuli_next(sp, in, labels, indices, &count) == N2D2_OK, "%s",
+                      n2d2_error_message());
+        ck_assert_uint_eq(count, 4);
+        const float *x = n2d2_tensor_data(in);
+        const int32_t *m = n2d2_tensor_cdata(n2d2_stimuli_label_maps(sp));
+        size_t id = id_of(N_TRAIN + batch);
+        for (size_t k = 0; k < 4; ++k) {
+            size_t r[4];
+            slice_rect(k, 1, r);
+            ck_assert_int_eq(labels[k], (int)fx_label(id));
+            for (size_t y = 0; y < 3; ++y)
+                for (size_t c = 0; c < 3; ++c) {
+                    ck_assert_float_eq_tol(x[k * 9 + y * 3 + c],
+                                           fx_pixel(id, r[1] + y, r[0] + c) / 255.0f, 1e-6);
+                    int want = k >= 2 && y == 0 ? -1 : labels[k];
+                    ck_assert_int_eq(m[k * 9 + y * 3 + c], want);
+                }
+        }
+    }
+    ck_assert_int_eq(n2d2_stimuli_next(sp, in, labels, indices, &count), N2D2_OK);
+    ck_assert_uint_eq(count, 0);
+    n2d2_tensor_release(in);
+    n2d2_stimuli_free(sp);
+    n2d2_ini_free(ini);
+}
+END_TEST
+
+/* ApplyTo=TestOnly leaves learn and validation alone; RandomShuffle=1
+ * (the default) shuffles the slices of the test set with the partition
+ * stream, the same for the same seed. */
+static void test_slice_names(uint64_t seed, char names[N_TEST * 4][64])
+{
+    /* Learn keeps 5x6 images, cropped to the 3x3 input. */
+    n2d2_ini *ini = ini_of("%sApplyTo=TestOnly\n[sp]\nSizeX=3\nSizeY=3\nBatchSize=4\n"
+                           "[sp.Transformation]\nType=PadCropTransformation\nWidth=3\nHeight=3\n",
+                           SLICE_3x3);
+    n2d2_stimuli *sp;
+    ck_assert_msg(sp_open(ini, 1, 3, 3, N2D2_FLOAT32, 4, seed, &sp) == N2D2_OK, "%s",
+                  n2d2_error_message());
+    const n2d2_database *db = n2d2_stimuli_database(sp);
+    ck_assert_uint_eq(n2d2_stimuli_set_size(sp, N2D2_SET_LEARN), 15);
+    ck_assert_uint_eq(n2d2_stimuli_set_size(sp, N2D2_SET_VALIDATION), 5);
+    /* Validation took the first 5 in loading order. */
+    for (size_t i = 0; i < 15; ++i)
+        ck_assert_uint_eq(n2d2_database_set_at(db, N2D2_SET_LEARN, i), 5 + i);
+    ck_assert_uint_eq(n2d2_database_set_count(db, N2D2_SET_UNPARTITIONED), N_TEST);
+    ck_assert_uint_eq(n2d2_stimuli_set_size(sp, N2D2_SET_TEST), N_TEST * 4);
+    for (size_t p = 0; p < N_TEST * 4; ++p) {
+        const char *name =
+            n2d2_database_stimulus_name(db, n2d2_database_set_at(db, N2D2_SET_TEST, p));
+        ck_assert_ptr_nonnull(strchr(name, '['));
+        const char *base = strrchr(name, '/'); /* the folder may be long */
+        snprintf(names[p], 64, "%s", base ? base + 1 : name);
+    }
+    n2d2_stimuli_free(sp);
+    n2d2_ini_free(ini);
+}
+
+static int cmp_name(const void *a, const void *b) { return strcmp(a, b); }
+
+START_TEST(slicing_apply_to_and_shuffle)
+{
+    static char a[N_TEST * 4][64], b[N_TEST * 4][64];
+    memset(a, 0, sizeof a);
+    memset(b, 0, sizeof b);
+    test_slice_names(5, a);
+    test_slice_names(5, b);
+    ck_assert_mem_eq(a, b, sizeof a);
+    test_slice_names(6, b);
+    ck_assert_int_ne(memcmp(a, b, sizeof a), 0);
+    /* Not in loading order, yet the same slices. */
+    int in_order = 1;
+    for (size_t p = 0; p + 1 < N_TEST * 4; ++p)
+        in_order &= strcmp(a[p], a[p + 1]) < 0;
+    ck_assert(!in_order);
+    qsort(a, N_TEST * 4, 64, cmp_name);
+    qsort(b, N_TEST * 4, 64, cmp_name);
+    ck_assert_mem_eq(a, b, sizeof a);
+}
+END_TEST
+
+START_TEST(slicing_and_section_name_errors)
+{
+    /* SP_6x5 puts the extra section on line 10. */
+    n2d2_ini *ini = ini_of("%s[sp.Tranformation_1]\nType=FlipTransformation\n", SP_6x5);
+    expect_new_error(ini, 1, 5, 6, N2D2_ERR_INVAL, "net.ini:10");
+    expect_new_error(ini, 1, 5, 6, N2D2_ERR_INVAL, "[sp.Tranformation_1]");
+    expect_new_error(ini, 1, 5, 6, N2D2_ERR_INVAL, "ChannelsOnTheFlyTransformation");
+    n2d2_ini_free(ini);
+    /* A section of another kind under the provider's name is fine, so are
+     * the transformations of a provider [sp.objects]. */
+    ini = ini_of("%s[sp.notes]\nText=x\n[sp.objects]\nBatchSize=0\n"
+                 "[sp.objects.Transformation]\nType=FlipTransformation\n",
+                 SP_6x5);
+    n2d2_stimuli *sp;
+    ck_assert_msg(sp_open(ini, 1, 5, 6, N2D2_FLOAT32, 4, 1, &sp) == N2D2_OK, "%s",
+                  n2d2_error_message());
+    n2d2_stimuli_free(sp);
+    n2d2_ini_free(ini);
+    /* Slicing keys are checked where they are written. */
+    ini = ini_of("[database.slicing]\nHeight=3\n%s", SP_6x5);
+    expect_new_error(ini, 1, 5, 6, N2D2_ERR_NOT_FOUND, "net.ini:6");
+    expect_new_error(ini, 1, 5, 6, N2D2_ERR_NOT_FOUND, "Width");
+    n2d2_ini_free(ini);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("stimuli");
@@ -822,6 +997,10 @@ int main(void)
     tcase_add_test(tc, channel_chains_build_channels);
     tcase_add_test(tc, stimuli_data_publishes_global_values);
     tcase_add_test(tc, disk_cache_survives_runs_and_config_changes);
+    tcase_add_test(tc, slicing_cuts_stimuli_into_slices);
+    tcase_add_test(tc, slicing_overlapping_shifts_and_ignores_overlap);
+    tcase_add_test(tc, slicing_apply_to_and_shuffle);
+    tcase_add_test(tc, slicing_and_section_name_errors);
     suite_add_tcase(s, tc);
     return n2d2_check_run(s);
 }

@@ -24,23 +24,26 @@ void N2D2_CAT(n2d2_batchnorm_learn, SUFFIX)(batchnorm_state *s, const REAL *x, R
     const double count = (double)(batch * P), m = s->momentum, eps = s->epsilon;
     N2D2_CELLS_PRAGMA(omp parallel for schedule(static) if(batch * C * P >= BN_PARALLEL_MIN))
     for (size_t c = 0; c < C; ++c) {
-        double sum = 0.0;
+        /* One pass for both sums, in double, around a value of the channel
+         * (its first): var = (sum d^2 - (sum d)^2 / M) / M with d = x - k
+         * loses nothing that matters in double for float data, and the
+         * shift keeps a large mean from cancelling a small variance. The
+         * data is then read twice (statistics, normalisation), not three
+         * times. */
+        const double k = batch && P ? (double)x[c * P] : 0.0;
+        double sum = 0.0, squares = 0.0;
         for (size_t n = 0; n < batch; ++n) {
             const REAL *xc = x + (n * C + c) * P;
-            N2D2_CELLS_PRAGMA(omp simd reduction(+ : sum))
-            for (size_t p = 0; p < P; ++p)
-                sum += xc[p];
-        }
-        const double mean = sum / count;
-        double squares = 0.0; /* second pass: no cancellation */
-        for (size_t n = 0; n < batch; ++n) {
-            const REAL *xc = x + (n * C + c) * P;
-            N2D2_CELLS_PRAGMA(omp simd reduction(+ : squares))
+            N2D2_CELLS_PRAGMA(omp simd reduction(+ : sum, squares))
             for (size_t p = 0; p < P; ++p) {
-                double d = xc[p] - mean;
+                double d = xc[p] - k;
+                sum += d;
                 squares += d * d;
             }
         }
+        const double mean = k + sum / count;
+        const double spread = squares - sum * sum / count;
+        squares = spread > 0.0 ? spread : 0.0;
         const double var = squares / count, inv = 1.0 / sqrt(var + eps);
         s->batch_mean[c] = mean;
         s->batch_inv[c] = inv;
