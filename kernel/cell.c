@@ -16,6 +16,12 @@ const n2d2_params *n2d2_cell_params(const n2d2_cell *cell) { return cell->params
 const n2d2_registry *n2d2_cell_registry(const n2d2_cell *cell) { return cell->graph->reg; }
 size_t n2d2_cell_input_count(const n2d2_cell *cell) { return cell->n_inputs; }
 
+size_t n2d2_cell_active_batch(const n2d2_cell *cell, size_t allocated)
+{
+    size_t active = cell->graph ? cell->graph->active_batch : 0;
+    return active && active < allocated ? active : allocated;
+}
+
 n2d2_rng *n2d2_cell_rng(n2d2_cell *cell, n2d2_rng_purpose purpose)
 {
     return &cell->rng[(unsigned)purpose < N2D2_RNG_PURPOSE_COUNT ? purpose : 0];

@@ -161,6 +161,8 @@ static FILE *open_curve(run_session *s, const char *leaf, const char *header)
 static n2d2_status learn_batch(run_session *s, learn_state *ls, size_t count)
 {
     double t0 = session_now();
+    /* before forward: BatchNorm's batch statistics leave the padding out */
+    n2d2_graph_set_active_batch(s->graph, count);
     n2d2_status st = n2d2_graph_forward(s->graph, 1);
     double batch_loss = 0.0;
     for (size_t i = 0; st == N2D2_OK && i < s->n_targets; ++i) {
@@ -179,7 +181,6 @@ static n2d2_status learn_batch(run_session *s, learn_state *ls, size_t count)
                           isnan(batch_loss) ? "NaN" : "infinite", (unsigned long long)ls->done,
                           s->run_dir, s->run_dir);
     n2d2_graph_set_progress(s->graph, ls->done, ls->epoch_size);
-    n2d2_graph_set_active_batch(s->graph, count);
     st = n2d2_graph_backward(s->graph);
     if (st == N2D2_OK)
         st = n2d2_graph_update(s->graph);

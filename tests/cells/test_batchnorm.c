@@ -46,6 +46,53 @@ START_TEST(learning_forward_by_hand)
 }
 END_TEST
 
+/* The last batch of an epoch is padded: with 2 real items of 4, the batch
+ * statistics, running averages, parameter gradients and input gradients
+ * equal those of a batch of the 2 real items alone; the padding gets zero
+ * outputs and zero gradients. */
+START_TEST(padding_items_are_left_out_of_the_statistics)
+{
+    const char *keys = "NbOutputs=2\nMovingAverageMomentum=0.5", *sp = "SizeX=3\nSizeY=1\nNbChannels=2";
+    n2d2_graph *full = bn_graph(keys, sp, 4), *real = bn_graph(keys, sp, 2);
+    double x[24], dy[24];
+    for (int i = 0; i < 24; ++i) {
+        x[i] = i < 12 ? sin(1.3 * i) * 3 : 1000.0 + i; /* items 2-3: wild padding */
+        dy[i] = i < 12 ? cos(0.7 * i) : 55.0;
+    }
+    kit_set(n2d2_graph_input(full), x, 24);
+    kit_set(n2d2_graph_input(real), x, 12);
+    n2d2_graph_set_active_batch(full, 2);
+    ck_assert_int_eq(n2d2_graph_forward(full, 1), N2D2_OK);
+    ck_assert_int_eq(n2d2_graph_forward(real, 1), N2D2_OK);
+    double y[24] = {0}, dx[24] = {0};
+    for (int i = 0; i < 12; ++i)
+        y[i] = n2d2_tensor_get(n2d2_graph_cell_output(real, 0), (size_t)i);
+    kit_expect(n2d2_graph_cell_output(full, 0), y, 24, 1e-12);
+    double stat[2];
+    for (int c = 0; c < 2; ++c)
+        stat[c] = n2d2_tensor_get(kit_param(real, "bn", "means", 0), (size_t)c);
+    kit_expect(kit_param(full, "bn", "means", 0), stat, 2, 1e-12);
+    for (int c = 0; c < 2; ++c)
+        stat[c] = n2d2_tensor_get(kit_param(real, "bn", "variances", 0), (size_t)c);
+    kit_expect(kit_param(full, "bn", "variances", 0), stat, 2, 1e-12);
+    kit_set(n2d2_graph_output_grad(full, 0), dy, 24);
+    kit_set(n2d2_graph_output_grad(real, 0), dy, 12);
+    ck_assert_int_eq(n2d2_graph_backward(full), N2D2_OK);
+    ck_assert_int_eq(n2d2_graph_backward(real), N2D2_OK);
+    for (int i = 0; i < 12; ++i)
+        dx[i] = n2d2_tensor_get(n2d2_graph_input_grad(real), (size_t)i);
+    kit_expect(n2d2_graph_input_grad(full), dx, 24, 1e-12);
+    const char *grads[2] = {"scales", "biases"};
+    for (int k = 0; k < 2; ++k) {
+        for (int c = 0; c < 2; ++c)
+            stat[c] = n2d2_tensor_get(kit_param(real, "bn", grads[k], 1), (size_t)c);
+        kit_expect(kit_param(full, "bn", grads[k], 1), stat, 2, 1e-12);
+    }
+    kit_free(full);
+    kit_free(real);
+}
+END_TEST
+
 START_TEST(backward_by_hand)
 {
     /* x = {0, 1, 2}: mean 1, variance 2/3, inv = sqrt(1.5), x^ = (x - 1) inv.
@@ -371,6 +418,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, learning_forward_by_hand);
     tcase_add_test(tc, backward_by_hand);
+    tcase_add_test(tc, padding_items_are_left_out_of_the_statistics);
     tcase_add_test(tc, running_statistics_over_batches);
     tcase_add_test(tc, inference_uses_running_statistics);
     tcase_add_test(tc, zero_momentum_freezes_statistics);

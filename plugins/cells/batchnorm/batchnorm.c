@@ -12,6 +12,7 @@
  * saved and loaded but are not learnable parameters. The activation is
  * applied by the kernel. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "batchnorm.h"
 
@@ -50,7 +51,8 @@ static const char *const sharing_keys[] = {"ScalesSharing", "BiasesSharing", "Me
 
 typedef struct batchnorm_cell {
     batchnorm_state s;
-    int learned; /* the last forward was a learning one */
+    int learned;   /* the last forward was a learning one */
+    size_t active; /* items its batch statistics covered */
 } batchnorm_cell;
 
 static void batchnorm_destroy(void *state)
@@ -151,10 +153,18 @@ static n2d2_status batchnorm_forward(n2d2_cell *cell, void *state, const n2d2_te
     const size_t batch = n2d2_tensor_dim(out, 0);
     const int with_batch = training && s->momentum > 0.0;
     const int f64 = n2d2_tensor_dtype(out) == N2D2_FLOAT64;
+    /* batch statistics over the real items only; the padding items of a
+     * last, partial batch get zeros (nothing reads them) */
+    const size_t active = with_batch ? n2d2_cell_active_batch(cell, batch) : batch;
+    if (active < batch) {
+        const size_t item = n2d2_tensor_numel(out) / batch * n2d2_dtype_size(n2d2_tensor_dtype(out));
+        memset((char *)n2d2_tensor_data(out) + active * item, 0, (batch - active) * item);
+    }
+    b->active = active;
     if (with_batch && f64)
-        n2d2_batchnorm_learn_f64(s, n2d2_tensor_cdata(in[0]), n2d2_tensor_data(out), batch);
+        n2d2_batchnorm_learn_f64(s, n2d2_tensor_cdata(in[0]), n2d2_tensor_data(out), active);
     else if (with_batch)
-        n2d2_batchnorm_learn_f32(s, n2d2_tensor_cdata(in[0]), n2d2_tensor_data(out), batch);
+        n2d2_batchnorm_learn_f32(s, n2d2_tensor_cdata(in[0]), n2d2_tensor_data(out), active);
     else if (f64)
         n2d2_batchnorm_fixed_f64(s, n2d2_tensor_cdata(in[0]), n2d2_tensor_data(out), batch);
     else
@@ -175,13 +185,19 @@ static n2d2_status batchnorm_backward(n2d2_cell *cell, void *state, const n2d2_t
                                "backward without a learning forward pass (batch statistics "
                                "unknown)");
     const size_t batch = n2d2_tensor_dim(out, 0);
+    /* the items the forward pass counted; the padding gets no gradient */
+    const size_t active = b->active && b->active < batch ? b->active : batch;
+    if (gin[0] && active < batch && !accumulate[0]) {
+        const size_t item = n2d2_tensor_numel(gin[0]) / batch * n2d2_dtype_size(n2d2_tensor_dtype(gin[0]));
+        memset((char *)n2d2_tensor_data(gin[0]) + active * item, 0, (batch - active) * item);
+    }
     if (n2d2_tensor_dtype(out) == N2D2_FLOAT64)
         n2d2_batchnorm_backward_f64(&b->s, n2d2_tensor_cdata(in[0]), n2d2_tensor_cdata(gout),
-                                    gin[0] ? n2d2_tensor_data(gin[0]) : NULL, accumulate[0], batch,
+                                    gin[0] ? n2d2_tensor_data(gin[0]) : NULL, accumulate[0], active,
                                     b->s.batch_valid);
     else
         n2d2_batchnorm_backward_f32(&b->s, n2d2_tensor_cdata(in[0]), n2d2_tensor_cdata(gout),
-                                    gin[0] ? n2d2_tensor_data(gin[0]) : NULL, accumulate[0], batch,
+                                    gin[0] ? n2d2_tensor_data(gin[0]) : NULL, accumulate[0], active,
                                     b->s.batch_valid);
     return N2D2_OK;
 }

@@ -92,6 +92,11 @@ N2D2_API const n2d2_registry *n2d2_cell_registry(const n2d2_cell *cell);
 N2D2_API n2d2_rng *n2d2_cell_rng(n2d2_cell *cell, n2d2_rng_purpose purpose);
 N2D2_API size_t n2d2_cell_input_count(const n2d2_cell *cell);
 N2D2_API const char *n2d2_cell_input_name(const n2d2_cell *cell, size_t i);
+/* Items of the current batch that hold real stimuli: the last batch of an
+ * epoch is padded to the allocated size, and cells whose result mixes the
+ * items (BatchNorm's batch statistics) must leave the padding out. Equal to
+ * `allocated` (the tensors' first dimension) when every item is real. */
+N2D2_API size_t n2d2_cell_active_batch(const n2d2_cell *cell, size_t allocated);
 /* Per-sample shapes, valid after infer. */
 N2D2_API const n2d2_shape *n2d2_cell_input_shape(const n2d2_cell *cell, size_t i);
 N2D2_API const n2d2_shape *n2d2_cell_output_shape(const n2d2_cell *cell);
