@@ -120,4 +120,19 @@ static inline void dbf_assert_error(n2d2_status st, n2d2_status want, const char
                   n2d2_error_message(), needle);
 }
 
+/* The learn / validation / test counts of `db`, and the three dimensions
+ * of tensor `t`: macros, so that a failure names the test's line. */
+#define DBF_CHECK_SETS(db, learn, validation, test)                                 \
+    do {                                                                            \
+        ck_assert_uint_eq(n2d2_database_set_count(db, N2D2_SET_LEARN), learn);      \
+        ck_assert_uint_eq(n2d2_database_set_count(db, N2D2_SET_VALIDATION), validation); \
+        ck_assert_uint_eq(n2d2_database_set_count(db, N2D2_SET_TEST), test);        \
+    } while (0)
+#define DBF_CHECK_DIMS3(t, d0, d1, d2)                                              \
+    do {                                                                            \
+        ck_assert_uint_eq(n2d2_tensor_dim(t, 0), d0);                               \
+        ck_assert_uint_eq(n2d2_tensor_dim(t, 1), d1);                               \
+        ck_assert_uint_eq(n2d2_tensor_dim(t, 2), d2);                               \
+    } while (0)
+
 #endif

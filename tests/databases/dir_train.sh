@@ -5,6 +5,7 @@
 # learn/validation/test counts must follow the per-label partition.
 set -euo pipefail
 run=$1
+. "$(dirname "$0")/train_check.sh"
 # A fresh folder per run: CI may run the suite several times at once.
 mkdir -p "$(dirname "$2")"
 work=$(mktemp -d "$2-XXXXXX")
@@ -52,32 +53,9 @@ Validation=0.2
 SizeX=8
 SizeY=8
 BatchSize=6
-
-[fc]
-Input=sp
-Type=Fc
-NbOutputs=3
-ActivationFunction=Linear
-ConfigSection=solver
-
-[solver]
-Solvers.LearningRate=0.05
-
-[soft]
-Input=fc
-Type=Softmax
-NbOutputs=3
-WithLoss=1
-
-[soft.Target]
 INI
+fc_softmax_ini 0.05 >> dir.ini
 
 "$run" dir.ini -learn 200 -log 100 -seed 1 | tee learn.log
 # 20 images per label: 12 learn, 4 validation, 4 test each.
-grep -q "epochs of 36)" learn.log || { echo "expected 36 learning stimuli"; exit 1; }
-grep -q "tested 12 stimuli" learn.log || { echo "expected 12 test stimuli"; exit 1; }
-rate=$(sed -n 's/^Final recognition rate: \([0-9.]*\)%.*/\1/p' learn.log | tail -n 1)
-echo "recognition rate: $rate %"
-awk -v r="$rate" 'BEGIN { exit !(r > 80.0) }'
-cd / && rm -rf "$work"
-echo "db_dir_train: ok"
+check_learn learn.log 36 12 db_dir_train

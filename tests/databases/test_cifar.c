@@ -84,9 +84,7 @@ START_TEST(cifar10_sets_labels_pixels)
     ck_assert_uint_eq(n2d2_database_label_count(h.db), 10);
     ck_assert_str_eq(n2d2_database_label_name(h.db, 0), "airplane");
     ck_assert_str_eq(n2d2_database_label_name(h.db, 9), "truck");
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_LEARN), 12);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_VALIDATION), 3);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_TEST), 4);
+    DBF_CHECK_SETS(h.db, 12, 3, 4);
     for (size_t i = 0; i < 19; ++i) {
         size_t id = i < 15 ? i : 100 + (i - 15);
         ck_assert_int_eq(n2d2_database_stimulus_label(h.db, i), (int)(id % 10));
@@ -98,9 +96,7 @@ START_TEST(cifar10_sets_labels_pixels)
         ck_assert_str_eq(n2d2_database_stimulus_name(h.db, i), want);
         n2d2_tensor *t;
         ck_assert_int_eq(h.ops->read(h.state, h.db, i, &t, NULL), N2D2_OK);
-        ck_assert_uint_eq(n2d2_tensor_dim(t, 0), 3);
-        ck_assert_uint_eq(n2d2_tensor_dim(t, 1), 32);
-        ck_assert_uint_eq(n2d2_tensor_dim(t, 2), 32);
+        DBF_CHECK_DIMS3(t, 3, 32, 32);
         const uint8_t *d = n2d2_tensor_cdata(t);
         for (size_t c = 0; c < 3; ++c) /* channel 0 = blue = plane 2 */
             for (size_t k = 0; k < PLANE; k += 97)

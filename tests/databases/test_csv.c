@@ -88,9 +88,7 @@ START_TEST(manual_layout)
         n2d2_tensor *t;
         ck_assert_int_eq(h.ops->read(h.state, h.db, i, &t, NULL), N2D2_OK);
         ck_assert_int_eq(n2d2_tensor_dtype(t), N2D2_FLOAT32);
-        ck_assert_uint_eq(n2d2_tensor_dim(t, 0), 1);
-        ck_assert_uint_eq(n2d2_tensor_dim(t, 1), 1);
-        ck_assert_uint_eq(n2d2_tensor_dim(t, 2), 3);
+        DBF_CHECK_DIMS3(t, 1, 1, 3);
         const float *v = n2d2_tensor_cdata(t);
         ck_assert(v[0] == (float)(i / 2.0) && v[1] == -(float)i && v[2] == (float)(i * 0.25));
         n2d2_tensor_release(t);

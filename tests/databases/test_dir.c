@@ -153,9 +153,7 @@ START_TEST(counts_regardless_of_labels)
     dbf_handle h;
     ck_assert_int_eq(open_dir(&h, "PerLabelPartitioning=0\nLearn=10\nValidation=5\n", 1, 0),
                      N2D2_OK);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_LEARN), 10);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_VALIDATION), 5);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_TEST), 7);
+    DBF_CHECK_SETS(h.db, 10, 5, 7);
     /* In order (no random stream): the first 10 files learn. */
     ck_assert_uint_eq(dbf_count(h.db, N2D2_SET_LEARN, 0), 8);
     ck_assert_uint_eq(dbf_count(h.db, N2D2_SET_LEARN, 1), 2);
@@ -445,9 +443,7 @@ START_TEST(gtsrb_layout)
                   n2d2_error_message());
     ck_assert_uint_eq(n2d2_database_label_count(h.db), 2);
     ck_assert_str_eq(n2d2_database_label_name(h.db, 1), "00001");
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_LEARN), 3);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_VALIDATION), 2);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_TEST), 3);
+    DBF_CHECK_SETS(h.db, 3, 2, 3);
     ck_assert_uint_eq(dbf_count(h.db, N2D2_SET_TEST, 1), 2);
     ck_assert_int_eq(n2d2_database_stimulus_label(h.db, 6), 0); /* 00001.ppm */
     n2d2_tensor *t;

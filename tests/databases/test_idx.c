@@ -93,9 +93,7 @@ START_TEST(ubyte_images)
     n2d2_tensor *t;
     ck_assert_int_eq(h.ops->read(h.state, h.db, 4, &t, NULL), N2D2_OK);
     ck_assert_int_eq(n2d2_tensor_dtype(t), N2D2_UINT8);
-    ck_assert_uint_eq(n2d2_tensor_dim(t, 0), 1);
-    ck_assert_uint_eq(n2d2_tensor_dim(t, 1), 2);
-    ck_assert_uint_eq(n2d2_tensor_dim(t, 2), 3);
+    DBF_CHECK_DIMS3(t, 1, 2, 3);
     for (size_t i = 0; i < 6; ++i)
         ck_assert_int_eq(((const uint8_t *)n2d2_tensor_cdata(t))[i], (int)raw[24 + i]);
     n2d2_tensor_release(t);
@@ -124,9 +122,7 @@ START_TEST(float_rank4_and_short_rank2)
     n2d2_tensor *t;
     ck_assert_int_eq(h.ops->read(h.state, h.db, 1, &t, NULL), N2D2_OK);
     ck_assert_int_eq(n2d2_tensor_dtype(t), N2D2_FLOAT32);
-    ck_assert_uint_eq(n2d2_tensor_dim(t, 0), 2);
-    ck_assert_uint_eq(n2d2_tensor_dim(t, 1), 1);
-    ck_assert_uint_eq(n2d2_tensor_dim(t, 2), 2);
+    DBF_CHECK_DIMS3(t, 2, 1, 2);
     ck_assert(((const float *)n2d2_tensor_cdata(t))[3] == -1.5f + 0.25f * 7);
     n2d2_tensor_release(t);
     dbf_close(&h);

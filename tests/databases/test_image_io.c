@@ -32,9 +32,7 @@ static n2d2_tensor *roundtrip_u8(const char *name, size_t c)
     n2d2_tensor *t;
     ck_assert_msg(n2d2_dbimg_read(path, &t) == N2D2_OK, "%s", n2d2_error_message());
     ck_assert_uint_eq(n2d2_tensor_ndim(t), 3);
-    ck_assert_uint_eq(n2d2_tensor_dim(t, 0), c);
-    ck_assert_uint_eq(n2d2_tensor_dim(t, 1), H);
-    ck_assert_uint_eq(n2d2_tensor_dim(t, 2), W);
+    DBF_CHECK_DIMS3(t, c, H, W);
     return t;
 }
 

@@ -6,6 +6,7 @@
 # chance (33 %).
 set -euo pipefail
 run=$1
+. "$(dirname "$0")/../databases/train_check.sh"
 mkdir -p "$(dirname "$2")"
 work=$(mktemp -d "$2-XXXXXX")
 cd "$work"
@@ -41,32 +42,9 @@ Validation=0.2
 SizeX=16
 SizeY=3
 BatchSize=6
-
-[fc]
-Input=sp
-Type=Fc
-NbOutputs=3
-ActivationFunction=Linear
-ConfigSection=solver
-
-[solver]
-Solvers.LearningRate=0.01
-
-[soft]
-Input=fc
-Type=Softmax
-NbOutputs=3
-WithLoss=1
-
-[soft.Target]
 INI
+fc_softmax_ini 0.01 >> acti.ini
 
 "$run" acti.ini -learn 300 -log 100 -seed 1 | tee learn.log
 # 60 windows: 36 learn, 12 validation, 12 test.
-grep -q "epochs of 36)" learn.log || { echo "expected 36 learning stimuli"; exit 1; }
-grep -q "tested 12 stimuli" learn.log || { echo "expected 12 test stimuli"; exit 1; }
-rate=$(sed -n 's/^Final recognition rate: \([0-9.]*\)%.*/\1/p' learn.log | tail -n 1)
-echo "recognition rate: $rate %"
-awk -v r="$rate" 'BEGIN { exit !(r > 80.0) }'
-cd / && rm -rf "$work"
-echo "db_acti_train: ok"
+check_learn learn.log 36 12 db_acti_train

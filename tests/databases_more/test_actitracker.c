@@ -4,30 +4,10 @@
  * labels (ties: first to reach the count), {1, 3, WindowSize} data,
  * fraction partition, UseUnlabeledForTest, skipped records without
  * activity, and errors at file:line. */
-#include "db_fixture.h"
 #include "check_run.h"
+#include "dbm_fixture.h"
 
-N2D2_STATIC_PLUGIN_DECLARE(db_actitracker);
-
-static n2d2_registry *reg;
-static n2d2_loader *loader;
-static char *dir;
-
-static void setup(void)
-{
-    static const n2d2_static_plugin table[] = {N2D2_STATIC_PLUGIN(db_actitracker)};
-    ck_assert_int_eq(n2d2_registry_new(&reg), N2D2_OK);
-    ck_assert_int_eq(n2d2_loader_new(reg, &loader), N2D2_OK);
-    ck_assert_int_eq(n2d2_loader_preload(loader, table, 1), N2D2_OK);
-    dir = dbf_tempdir("acti");
-}
-
-static void teardown(void)
-{
-    dbf_rmtree(dir);
-    n2d2_loader_free(loader);
-    n2d2_registry_free(reg);
-}
+DBM_FIXTURE(db_actitracker, "acti")
 
 static void write_file(const char *name, const char *text)
 {
@@ -81,15 +61,11 @@ START_TEST(windows_labels_data)
     snprintf(name, sizeof name, "%s/WISDM_at_v2.0_raw.txt:4", dir);
     ck_assert_str_eq(n2d2_database_stimulus_name(h.db, 2), name);
     /* Learn 0.6 x 5 = 3, Validation 0.2 x 5 = 1, test the rest; in order. */
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_LEARN), 3);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_VALIDATION), 1);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_TEST), 1);
+    DBF_CHECK_SETS(h.db, 3, 1, 1);
     ck_assert_uint_eq(n2d2_database_set_at(h.db, N2D2_SET_VALIDATION, 0), 3);
     n2d2_tensor *t = NULL;
     ck_assert_int_eq(h.ops->read(h.state, h.db, 1, &t, NULL), N2D2_OK);
-    ck_assert_uint_eq(n2d2_tensor_dim(t, 0), 1);
-    ck_assert_uint_eq(n2d2_tensor_dim(t, 1), 3);
-    ck_assert_uint_eq(n2d2_tensor_dim(t, 2), 4);
+    DBF_CHECK_DIMS3(t, 1, 3, 4);
     const float *f = n2d2_tensor_data(t);
     for (int k = 0; k < 4; ++k) {
         int i = 2 + k; /* the window of stimulus 1 starts at sample 2 */

@@ -3,46 +3,20 @@
  * bbGt format): learn vs test sets, Validation, the person/people/person?
  * rules, occluded (visible) boxes, clipping to 640x480, ignored areas, and
  * annotation errors at file:line. */
-#include "db_fixture.h"
 #include "check_run.h"
 #include "image_io.h"
+#include "dbm_fixture.h"
 
-N2D2_STATIC_PLUGIN_DECLARE(db_caltechped);
-
-static n2d2_registry *reg;
-static n2d2_loader *loader;
-static char *dir;
-
-static void setup(void)
-{
-    static const n2d2_static_plugin table[] = {N2D2_STATIC_PLUGIN(db_caltechped)};
-    ck_assert_int_eq(n2d2_registry_new(&reg), N2D2_OK);
-    ck_assert_int_eq(n2d2_loader_new(reg, &loader), N2D2_OK);
-    ck_assert_int_eq(n2d2_loader_preload(loader, table, 1), N2D2_OK);
-    dir = dbf_tempdir("caltechped");
-}
-
-static void teardown(void)
-{
-    dbf_rmtree(dir);
-    n2d2_loader_free(loader);
-    n2d2_registry_free(reg);
-}
+DBM_FIXTURE(db_caltechped, "caltechped")
 
 static void text(const char *rel, const char *content)
 {
-    char path[4600];
-    snprintf(path, sizeof path, "%s/%s", dir, rel);
-    dbf_write_text(path, content);
+    dbm_write_text_in(dir, rel, content);
 }
 
 static void jpg(const char *rel)
 {
-    char path[4600];
-    snprintf(path, sizeof path, "%s/%s", dir, rel);
-    unsigned char px[3 * 4 * 4];
-    memset(px, 60, sizeof px);
-    ck_assert_int_eq(n2d2_dbimg_write(path, N2D2_DBIMG_U8, 3, 4, 4, px), N2D2_OK);
+    dbm_write_u8_in(dir, rel, 3, 4, 4, 60);
 }
 
 static void make_tree(void)
@@ -105,9 +79,7 @@ START_TEST(sets_and_rules)
     ck_assert_uint_eq(n2d2_database_label_count(h.db), 1);
     ck_assert_str_eq(n2d2_database_label_name(h.db, 0), "person");
     ck_assert_uint_eq(n2d2_database_stimulus_count(h.db), 4);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_LEARN), 2);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_VALIDATION), 1);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_TEST), 1);
+    DBF_CHECK_SETS(h.db, 2, 1, 1);
     ck_assert_int_eq(n2d2_database_stimulus_set(h.db, 3), N2D2_SET_TEST);
     ck_assert_uint_eq(n2d2_database_roi_count(h.db, 0), 4);
     expect_roi(h.db, 0, 0, 0, 10, 20, 40, 60);

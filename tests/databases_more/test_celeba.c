@@ -3,37 +3,15 @@
  * numeric order, the sets of list_eval_partition.txt, the aligned crops,
  * the in-the-wild images with face-box ROIs, the landmark file check, and
  * errors at file:line. */
-#include "db_fixture.h"
 #include "check_run.h"
 #include "image_io.h"
+#include "dbm_fixture.h"
 
-N2D2_STATIC_PLUGIN_DECLARE(db_celeba);
-
-static n2d2_registry *reg;
-static n2d2_loader *loader;
-static char *dir;
-
-static void setup(void)
-{
-    static const n2d2_static_plugin table[] = {N2D2_STATIC_PLUGIN(db_celeba)};
-    ck_assert_int_eq(n2d2_registry_new(&reg), N2D2_OK);
-    ck_assert_int_eq(n2d2_loader_new(reg, &loader), N2D2_OK);
-    ck_assert_int_eq(n2d2_loader_preload(loader, table, 1), N2D2_OK);
-    dir = dbf_tempdir("celeba");
-}
-
-static void teardown(void)
-{
-    dbf_rmtree(dir);
-    n2d2_loader_free(loader);
-    n2d2_registry_free(reg);
-}
+DBM_FIXTURE(db_celeba, "celeba")
 
 static void text(const char *rel, const char *content)
 {
-    char path[4600];
-    snprintf(path, sizeof path, "%s/%s", dir, rel);
-    dbf_write_text(path, content);
+    dbm_write_text_in(dir, rel, content);
 }
 
 static void make_tree(void)
@@ -85,18 +63,14 @@ START_TEST(aligned)
     char name[4600];
     snprintf(name, sizeof name, "%s/Img/img_align_celeba/000002.jpg", dir);
     ck_assert_str_eq(n2d2_database_stimulus_name(h.db, 1), name);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_LEARN), 2);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_VALIDATION), 1);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_TEST), 1);
+    DBF_CHECK_SETS(h.db, 2, 1, 1);
     ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_UNPARTITIONED), 1);
     ck_assert_int_eq(n2d2_database_stimulus_set(h.db, 2), N2D2_SET_VALIDATION);
     ck_assert_int_eq(n2d2_database_stimulus_set(h.db, 4), N2D2_SET_UNPARTITIONED);
     ck_assert_uint_eq(n2d2_database_roi_total(h.db), 0);
     n2d2_tensor *t = NULL;
     ck_assert_int_eq(h.ops->read(h.state, h.db, 1, &t, NULL), N2D2_OK);
-    ck_assert_uint_eq(n2d2_tensor_dim(t, 0), 3);
-    ck_assert_uint_eq(n2d2_tensor_dim(t, 1), 4);
-    ck_assert_uint_eq(n2d2_tensor_dim(t, 2), 5);
+    DBF_CHECK_DIMS3(t, 3, 4, 5);
     n2d2_tensor_release(t);
     dbf_assert_error(h.ops->read(h.state, h.db, 0, &t, NULL), N2D2_ERR_NOT_FOUND, "000001.jpg");
     dbf_close(&h);

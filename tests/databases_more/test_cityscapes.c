@@ -4,9 +4,9 @@
  * polygon ROIs, group labels, the splits, UseCoarse, IncTrainExtra,
  * $CITYSCAPES_DATASET; and the JSON reader (escapes, numbers, errors with
  * line and byte offset). */
-#include "db_fixture.h"
 #include "check_run.h"
 #include "image_io.h"
+#include "dbm_fixture.h"
 #include "json.h"
 
 N2D2_STATIC_PLUGIN_DECLARE(db_cityscapes);
@@ -18,34 +18,23 @@ static char *dir;
 static void setup(void)
 {
     static const n2d2_static_plugin table[] = {N2D2_STATIC_PLUGIN(db_cityscapes)};
-    ck_assert_int_eq(n2d2_registry_new(&reg), N2D2_OK);
-    ck_assert_int_eq(n2d2_loader_new(reg, &loader), N2D2_OK);
-    ck_assert_int_eq(n2d2_loader_preload(loader, table, 1), N2D2_OK);
-    dir = dbf_tempdir("cityscapes");
+    dir = dbm_fixture_setup(table, "cityscapes", &reg, &loader);
     unsetenv("CITYSCAPES_DATASET");
 }
 
 static void teardown(void)
 {
-    dbf_rmtree(dir);
-    n2d2_loader_free(loader);
-    n2d2_registry_free(reg);
+    dbm_fixture_teardown(dir, loader, reg);
 }
 
 static void text(const char *rel, const char *content)
 {
-    char path[4600];
-    snprintf(path, sizeof path, "%s/%s", dir, rel);
-    dbf_write_text(path, content);
+    dbm_write_text_in(dir, rel, content);
 }
 
 static void png(const char *rel)
 {
-    char path[4600];
-    snprintf(path, sizeof path, "%s/%s", dir, rel);
-    unsigned char px[3 * 4 * 4];
-    memset(px, 7, sizeof px);
-    ck_assert_int_eq(n2d2_dbimg_write(path, N2D2_DBIMG_U8, 3, 4, 4, px), N2D2_OK);
+    dbm_write_u8_in(dir, rel, 3, 4, 4, 7);
 }
 
 static const char train_json[] =
@@ -110,9 +99,7 @@ START_TEST(labels_rois_splits)
     ck_assert_str_eq(n2d2_database_label_name(h.db, 34), "license plate");
     ck_assert_str_eq(n2d2_database_label_name(h.db, 35), "caf\xc3\xa9");
     ck_assert_uint_eq(n2d2_database_stimulus_count(h.db), 4);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_LEARN), 2);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_VALIDATION), 1);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_TEST), 1);
+    DBF_CHECK_SETS(h.db, 2, 1, 1);
     ck_assert_int_eq(n2d2_database_stimulus_label(h.db, 0), -1);
     /* road, car (from cargroup), café; the 2-point polygon is skipped. */
     ck_assert_uint_eq(n2d2_database_roi_count(h.db, 0), 3);

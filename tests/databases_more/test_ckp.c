@@ -3,47 +3,21 @@
  * code in the parallel Emotion/ tree or next to the images, a sequence
  * without code (skipped), NbNeutral, the 8 fixed labels, the equal
  * per-label partition, decoded pixels, and bad emotion files. */
-#include "db_fixture.h"
 #include "check_run.h"
 #include "image_io.h"
+#include "dbm_fixture.h"
 
-N2D2_STATIC_PLUGIN_DECLARE(db_ckp);
-
-static n2d2_registry *reg;
-static n2d2_loader *loader;
-static char *dir;
-
-static void setup(void)
-{
-    static const n2d2_static_plugin table[] = {N2D2_STATIC_PLUGIN(db_ckp)};
-    ck_assert_int_eq(n2d2_registry_new(&reg), N2D2_OK);
-    ck_assert_int_eq(n2d2_loader_new(reg, &loader), N2D2_OK);
-    ck_assert_int_eq(n2d2_loader_preload(loader, table, 1), N2D2_OK);
-    dir = dbf_tempdir("ckp");
-}
-
-static void teardown(void)
-{
-    dbf_rmtree(dir);
-    n2d2_loader_free(loader);
-    n2d2_registry_free(reg);
-}
+DBM_FIXTURE(db_ckp, "ckp")
 
 /* A 3x2 gray PNG whose pixels are all `value`. */
 static void png(const char *rel, unsigned char value)
 {
-    char path[4600];
-    snprintf(path, sizeof path, "%s/%s", dir, rel);
-    unsigned char px[6];
-    memset(px, value, sizeof px);
-    ck_assert_int_eq(n2d2_dbimg_write(path, N2D2_DBIMG_U8, 1, 2, 3, px), N2D2_OK);
+    dbm_write_u8_in(dir, rel, 1, 2, 3, value);
 }
 
 static void text(const char *rel, const char *content)
 {
-    char path[4600];
-    snprintf(path, sizeof path, "%s/%s", dir, rel);
-    dbf_write_text(path, content);
+    dbm_write_text_in(dir, rel, content);
 }
 
 /* S005/001: 3 frames, code 3 (disgust) in Emotion/; S010/002: 4 frames,
@@ -100,15 +74,11 @@ START_TEST(labels_sets_pixels)
     snprintf(name, sizeof name, "%s/cohn-kanade-images/S010/002/S010_002_00000001.png", dir);
     ck_assert_str_eq(n2d2_database_stimulus_name(h.db, 3), name);
     /* Smallest label: 2 -> round(0.5 x 2) = 1 learn per label, the rest test. */
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_LEARN), 3);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_VALIDATION), 0);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_TEST), 4);
+    DBF_CHECK_SETS(h.db, 3, 0, 4);
     ck_assert_uint_eq(dbf_count(h.db, N2D2_SET_TEST, 5), 2);
     n2d2_tensor *t = NULL;
     ck_assert_int_eq(h.ops->read(h.state, h.db, 2, &t, NULL), N2D2_OK);
-    ck_assert_uint_eq(n2d2_tensor_dim(t, 0), 1);
-    ck_assert_uint_eq(n2d2_tensor_dim(t, 1), 2);
-    ck_assert_uint_eq(n2d2_tensor_dim(t, 2), 3);
+    DBF_CHECK_DIMS3(t, 1, 2, 3);
     ck_assert_uint_eq(((const unsigned char *)n2d2_tensor_data(t))[5], 30);
     n2d2_tensor_release(t);
     dbf_close(&h);
@@ -116,9 +86,7 @@ START_TEST(labels_sets_pixels)
     ck_assert_int_eq(open_db(&h, "Learn=0.5\nNbNeutral=0\nValidation=0.3\n"), N2D2_OK);
     ck_assert_int_eq(n2d2_database_stimulus_label(h.db, 0), 3);
     /* smallest 3: learn round(1.5) = 2, validation round(0.9) = 1 per label */
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_LEARN), 4);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_VALIDATION), 2);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_TEST), 1);
+    DBF_CHECK_SETS(h.db, 4, 2, 1);
     dbf_close(&h);
 }
 END_TEST

@@ -3,39 +3,15 @@
  * partition) and the fully-CNN mode (TestData/ images with ROIs from a
  * GroundTruth2D.db file: classes, clipping, ignored class 255), and
  * ground-truth errors at file:line. */
-#include "db_fixture.h"
 #include "check_run.h"
 #include "image_io.h"
+#include "dbm_fixture.h"
 
-N2D2_STATIC_PLUGIN_DECLARE(db_daimler);
-
-static n2d2_registry *reg;
-static n2d2_loader *loader;
-static char *dir;
-
-static void setup(void)
-{
-    static const n2d2_static_plugin table[] = {N2D2_STATIC_PLUGIN(db_daimler)};
-    ck_assert_int_eq(n2d2_registry_new(&reg), N2D2_OK);
-    ck_assert_int_eq(n2d2_loader_new(reg, &loader), N2D2_OK);
-    ck_assert_int_eq(n2d2_loader_preload(loader, table, 1), N2D2_OK);
-    dir = dbf_tempdir("daimler");
-}
-
-static void teardown(void)
-{
-    dbf_rmtree(dir);
-    n2d2_loader_free(loader);
-    n2d2_registry_free(reg);
-}
+DBM_FIXTURE(db_daimler, "daimler")
 
 static void pgm(const char *rel, unsigned char value)
 {
-    char path[4600];
-    snprintf(path, sizeof path, "%s/%s", dir, rel);
-    unsigned char px[8];
-    memset(px, value, sizeof px);
-    ck_assert_int_eq(n2d2_dbimg_write(path, N2D2_DBIMG_U8, 1, 4, 2, px), N2D2_OK);
+    dbm_write_u8_in(dir, rel, 1, 4, 2, value);
 }
 
 static void make_patches(void)
@@ -105,9 +81,7 @@ START_TEST(patch_mode)
     dbf_close(&h);
     /* 0.5 x 9 -> 5 (to nearest, half away from zero), 0.25 x 9 -> 2 and 2. */
     ck_assert_int_eq(open_db(&h, "Learn=0.5\nValidation=0.25\nTest=0.25\n"), N2D2_OK);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_LEARN), 5);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_VALIDATION), 2);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_TEST), 2);
+    DBF_CHECK_SETS(h.db, 5, 2, 2);
     dbf_close(&h);
     /* A missing crop folder. */
     char path[4600];

@@ -2,46 +2,20 @@
  * (train|val/images/<name>.png with train|val/labelTxt/<name>.txt): polygon ROIs,
  * labels sorted by name, the train/ split and val/ as validation (and
  * test), LabelPath, and label-file errors at file:line. */
-#include "db_fixture.h"
 #include "check_run.h"
 #include "image_io.h"
+#include "dbm_fixture.h"
 
-N2D2_STATIC_PLUGIN_DECLARE(db_dota);
-
-static n2d2_registry *reg;
-static n2d2_loader *loader;
-static char *dir;
-
-static void setup(void)
-{
-    static const n2d2_static_plugin table[] = {N2D2_STATIC_PLUGIN(db_dota)};
-    ck_assert_int_eq(n2d2_registry_new(&reg), N2D2_OK);
-    ck_assert_int_eq(n2d2_loader_new(reg, &loader), N2D2_OK);
-    ck_assert_int_eq(n2d2_loader_preload(loader, table, 1), N2D2_OK);
-    dir = dbf_tempdir("dota");
-}
-
-static void teardown(void)
-{
-    dbf_rmtree(dir);
-    n2d2_loader_free(loader);
-    n2d2_registry_free(reg);
-}
+DBM_FIXTURE(db_dota, "dota")
 
 static void text(const char *rel, const char *content)
 {
-    char path[4600];
-    snprintf(path, sizeof path, "%s/%s", dir, rel);
-    dbf_write_text(path, content);
+    dbm_write_text_in(dir, rel, content);
 }
 
 static void png(const char *rel)
 {
-    char path[4600];
-    snprintf(path, sizeof path, "%s/%s", dir, rel);
-    unsigned char px[3 * 4 * 4];
-    memset(px, 9, sizeof px);
-    ck_assert_int_eq(n2d2_dbimg_write(path, N2D2_DBIMG_U8, 3, 4, 4, px), N2D2_OK);
+    dbm_write_u8_in(dir, rel, 3, 4, 4, 9);
 }
 
 #define HEAD "imagesource:GoogleEarth\ngsd:0.146343590398\n"
@@ -83,9 +57,7 @@ START_TEST(rois_labels_sets)
     ck_assert_str_eq(n2d2_database_label_name(h.db, 2), "small-vehicle");
     /* train: round(0.67 x 3) = 2 learn, 1 test; val: validation and test. */
     ck_assert_uint_eq(n2d2_database_stimulus_count(h.db), 5);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_LEARN), 2);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_VALIDATION), 1);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_TEST), 2);
+    DBF_CHECK_SETS(h.db, 2, 1, 2);
     ck_assert_int_eq(n2d2_database_stimulus_label(h.db, 0), -1);
     ck_assert_uint_eq(n2d2_database_roi_count(h.db, 0), 2);
     ck_assert_uint_eq(n2d2_database_roi_count(h.db, 1), 0);

@@ -5,46 +5,20 @@
  * file:line. */
 #include <math.h>
 
-#include "db_fixture.h"
 #include "check_run.h"
 #include "image_io.h"
+#include "dbm_fixture.h"
 
-N2D2_STATIC_PLUGIN_DECLARE(db_fddb);
-
-static n2d2_registry *reg;
-static n2d2_loader *loader;
-static char *dir;
-
-static void setup(void)
-{
-    static const n2d2_static_plugin table[] = {N2D2_STATIC_PLUGIN(db_fddb)};
-    ck_assert_int_eq(n2d2_registry_new(&reg), N2D2_OK);
-    ck_assert_int_eq(n2d2_loader_new(reg, &loader), N2D2_OK);
-    ck_assert_int_eq(n2d2_loader_preload(loader, table, 1), N2D2_OK);
-    dir = dbf_tempdir("fddb");
-}
-
-static void teardown(void)
-{
-    dbf_rmtree(dir);
-    n2d2_loader_free(loader);
-    n2d2_registry_free(reg);
-}
+DBM_FIXTURE(db_fddb, "fddb")
 
 static void text(const char *rel, const char *content)
 {
-    char path[4600];
-    snprintf(path, sizeof path, "%s/%s", dir, rel);
-    dbf_write_text(path, content);
+    dbm_write_text_in(dir, rel, content);
 }
 
 static void jpg(const char *rel)
 {
-    char path[4600];
-    snprintf(path, sizeof path, "%s/%s", dir, rel);
-    unsigned char px[3 * 8 * 8];
-    memset(px, 100, sizeof px);
-    ck_assert_int_eq(n2d2_dbimg_write(path, N2D2_DBIMG_U8, 3, 8, 8, px), N2D2_OK);
+    dbm_write_u8_in(dir, rel, 3, 8, 8, 100);
 }
 
 static const char fold1[] =
@@ -89,9 +63,7 @@ START_TEST(faces)
     ck_assert_uint_eq(n2d2_database_label_count(h.db), 1);
     ck_assert_str_eq(n2d2_database_label_name(h.db, 0), "1");
     ck_assert_uint_eq(n2d2_database_stimulus_count(h.db), 3);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_LEARN), 1);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_VALIDATION), 1);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_TEST), 1);
+    DBF_CHECK_SETS(h.db, 1, 1, 1);
     char name[4600];
     snprintf(name, sizeof name, "%s/pics/2003/01/13/big/img_49.jpg", dir);
     ck_assert_str_eq(n2d2_database_stimulus_name(h.db, 2), name);

@@ -8,37 +8,15 @@
 #include <stdint.h>
 #include <zlib.h>
 
-#include "db_fixture.h"
 #include "check_run.h"
+#include "dbm_fixture.h"
 #include "matv5.h"
 
-N2D2_STATIC_PLUGIN_DECLARE(db_imdbwiki);
-
-static n2d2_registry *reg;
-static n2d2_loader *loader;
-static char *dir;
-
-static void setup(void)
-{
-    static const n2d2_static_plugin table[] = {N2D2_STATIC_PLUGIN(db_imdbwiki)};
-    ck_assert_int_eq(n2d2_registry_new(&reg), N2D2_OK);
-    ck_assert_int_eq(n2d2_loader_new(reg, &loader), N2D2_OK);
-    ck_assert_int_eq(n2d2_loader_preload(loader, table, 1), N2D2_OK);
-    dir = dbf_tempdir("imdbwiki");
-}
-
-static void teardown(void)
-{
-    dbf_rmtree(dir);
-    n2d2_loader_free(loader);
-    n2d2_registry_free(reg);
-}
+DBM_FIXTURE(db_imdbwiki, "imdbwiki")
 
 static void text(const char *rel, const char *content)
 {
-    char path[4600];
-    snprintf(path, sizeof path, "%s/%s", dir, rel);
-    dbf_write_text(path, content);
+    dbm_write_text_in(dir, rel, content);
 }
 
 static const char wiki_csv[] = "# full_path;name;x0;y0;x1;y1;dob;photo_taken;gender\n"
@@ -82,9 +60,7 @@ START_TEST(crops_gender_age)
     char name[4600];
     snprintf(name, sizeof name, "%s/wiki_crop/01/c.jpg", dir);
     ck_assert_str_eq(n2d2_database_stimulus_name(h.db, 1), name);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_LEARN), 2);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_VALIDATION), 1);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_TEST), 1);
+    DBF_CHECK_SETS(h.db, 2, 1, 1);
     ck_assert_uint_eq(n2d2_database_roi_total(h.db), 0);
     dbf_close(&h);
     /* Names as labels, IMDB first; the default Learn=1 keeps all. */

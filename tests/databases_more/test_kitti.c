@@ -4,46 +4,20 @@
  * the 8 class labels, box ROIs (DontCare ignored), partitions, the test
  * sets, and label-file errors at file:line; KITTI_Road_Database's
  * pixel-wise labels from the ground-truth colours. */
-#include "db_fixture.h"
 #include "check_run.h"
 #include "image_io.h"
+#include "dbm_fixture.h"
 
-N2D2_STATIC_PLUGIN_DECLARE(db_kitti);
-
-static n2d2_registry *reg;
-static n2d2_loader *loader;
-static char *dir;
-
-static void setup(void)
-{
-    static const n2d2_static_plugin table[] = {N2D2_STATIC_PLUGIN(db_kitti)};
-    ck_assert_int_eq(n2d2_registry_new(&reg), N2D2_OK);
-    ck_assert_int_eq(n2d2_loader_new(reg, &loader), N2D2_OK);
-    ck_assert_int_eq(n2d2_loader_preload(loader, table, 1), N2D2_OK);
-    dir = dbf_tempdir("kitti");
-}
-
-static void teardown(void)
-{
-    dbf_rmtree(dir);
-    n2d2_loader_free(loader);
-    n2d2_registry_free(reg);
-}
+DBM_FIXTURE(db_kitti, "kitti")
 
 static void text(const char *rel, const char *content)
 {
-    char path[4600];
-    snprintf(path, sizeof path, "%s/%s", dir, rel);
-    dbf_write_text(path, content);
+    dbm_write_text_in(dir, rel, content);
 }
 
 static void png(const char *rel)
 {
-    char path[4600];
-    snprintf(path, sizeof path, "%s/%s", dir, rel);
-    unsigned char px[3 * 2 * 3];
-    memset(px, 5, sizeof px);
-    ck_assert_int_eq(n2d2_dbimg_write(path, N2D2_DBIMG_U8, 3, 2, 3, px), N2D2_OK);
+    dbm_write_u8_in(dir, rel, 3, 2, 3, 5);
 }
 
 static void mkdirs(const char *const *dirs, size_t n)
@@ -90,9 +64,7 @@ START_TEST(object)
     ck_assert_str_eq(n2d2_database_label_name(h.db, 4), "Person_sitting");
     ck_assert_str_eq(n2d2_database_label_name(h.db, 7), "Misc");
     ck_assert_uint_eq(n2d2_database_stimulus_count(h.db), 5);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_LEARN), 2);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_VALIDATION), 1);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_TEST), 2);
+    DBF_CHECK_SETS(h.db, 2, 1, 2);
     ck_assert_uint_eq(n2d2_database_roi_count(h.db, 0), 2);
     n2d2_roi roi;
     ck_assert_int_eq(n2d2_database_roi_at(h.db, 0, 0, &roi), N2D2_OK);
@@ -154,9 +126,7 @@ START_TEST(tracking)
     ck_assert_int_eq(dbf_open(reg, &h, "KITTI_Database", keys, 4, 0), N2D2_OK);
     /* Frames 0 and 2 of 0000 (frame 1 has no line), frame 0 of 0020. */
     ck_assert_uint_eq(n2d2_database_stimulus_count(h.db), 3);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_LEARN), 1);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_VALIDATION), 1);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_TEST), 1);
+    DBF_CHECK_SETS(h.db, 1, 1, 1);
     char name[4600];
     snprintf(name, sizeof name, "%s/image_02/0000/000002.png", dir);
     ck_assert_str_eq(n2d2_database_stimulus_name(h.db, 1), name);
@@ -255,9 +225,7 @@ START_TEST(road)
     ck_assert_uint_eq(n2d2_database_label_count(h.db), 1);
     ck_assert_str_eq(n2d2_database_label_name(h.db, 0), "Road");
     ck_assert_uint_eq(n2d2_database_stimulus_count(h.db), 3);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_LEARN), 1);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_VALIDATION), 1);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_TEST), 1);
+    DBF_CHECK_SETS(h.db, 1, 1, 1);
     ck_assert_uint_eq(n2d2_database_roi_total(h.db), 0);
     /* The provider adds the DefaultLabel after loading. */
     int bg;

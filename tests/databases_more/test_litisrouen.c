@@ -3,30 +3,10 @@
  * sorted case-insensitively), the fraction partition, samples of PCM
  * 8/16/24-bit, float and extensible files, and corrupt files named with
  * the byte offset. */
-#include "db_fixture.h"
 #include "check_run.h"
+#include "dbm_fixture.h"
 
-N2D2_STATIC_PLUGIN_DECLARE(db_litisrouen);
-
-static n2d2_registry *reg;
-static n2d2_loader *loader;
-static char *dir;
-
-static void setup(void)
-{
-    static const n2d2_static_plugin table[] = {N2D2_STATIC_PLUGIN(db_litisrouen)};
-    ck_assert_int_eq(n2d2_registry_new(&reg), N2D2_OK);
-    ck_assert_int_eq(n2d2_loader_new(reg, &loader), N2D2_OK);
-    ck_assert_int_eq(n2d2_loader_preload(loader, table, 1), N2D2_OK);
-    dir = dbf_tempdir("litis");
-}
-
-static void teardown(void)
-{
-    dbf_rmtree(dir);
-    n2d2_loader_free(loader);
-    n2d2_registry_free(reg);
-}
+DBM_FIXTURE(db_litisrouen, "litis")
 
 static size_t put16(unsigned char *p, unsigned v)
 {
@@ -111,9 +91,7 @@ static void expect_samples(dbf_handle *h, size_t index, const float *want, size_
 {
     n2d2_tensor *t = NULL;
     ck_assert_int_eq(h->ops->read(h->state, h->db, index, &t, NULL), N2D2_OK);
-    ck_assert_uint_eq(n2d2_tensor_dim(t, 0), 1);
-    ck_assert_uint_eq(n2d2_tensor_dim(t, 1), 1);
-    ck_assert_uint_eq(n2d2_tensor_dim(t, 2), n);
+    DBF_CHECK_DIMS3(t, 1, 1, n);
     const float *f = n2d2_tensor_data(t);
     for (size_t i = 0; i < n; ++i)
         ck_assert_float_eq_tol(f[i], want[i], 1e-7f);
@@ -135,9 +113,7 @@ START_TEST(labels_sets_samples)
     for (size_t i = 0; i < 5; ++i)
         ck_assert_int_eq(n2d2_database_stimulus_label(h.db, i), want[i]);
     /* Learn 0.4 x 5 = 2, Validation 2, test 1 (in order). */
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_LEARN), 2);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_VALIDATION), 2);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_TEST), 1);
+    DBF_CHECK_SETS(h.db, 2, 2, 1);
     ck_assert_uint_eq(n2d2_database_set_at(h.db, N2D2_SET_TEST, 0), 4);
     const float w24[2] = {0.5f, -0.5f}, w16[4] = {0.0f, 0.5f, -1.0f, 32767.0f / 32768.0f};
     const float w8[3] = {0.0f, 0.5f, -1.0f}, wf[2] = {0.25f, -0.75f};

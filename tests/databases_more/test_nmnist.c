@@ -3,8 +3,8 @@
  * the $N2D2_DATA default path, labels, sets and Validation, the event
  * decoding, OFF/ON count frames, and corrupt files named with the byte
  * offset. */
-#include "db_fixture.h"
 #include "check_run.h"
+#include "dbm_fixture.h"
 #include "nmnist_events.h"
 
 N2D2_STATIC_PLUGIN_DECLARE(db_nmnist);
@@ -17,18 +17,13 @@ static char root[2048];
 static void setup(void)
 {
     static const n2d2_static_plugin table[] = {N2D2_STATIC_PLUGIN(db_nmnist)};
-    ck_assert_int_eq(n2d2_registry_new(&reg), N2D2_OK);
-    ck_assert_int_eq(n2d2_loader_new(reg, &loader), N2D2_OK);
-    ck_assert_int_eq(n2d2_loader_preload(loader, table, 1), N2D2_OK);
-    dir = dbf_tempdir("nmnist");
+    dir = dbm_fixture_setup(table, "nmnist", &reg, &loader);
     snprintf(root, sizeof root, "%s/N-MNIST", dir);
 }
 
 static void teardown(void)
 {
-    dbf_rmtree(dir);
-    n2d2_loader_free(loader);
-    n2d2_registry_free(reg);
+    dbm_fixture_teardown(dir, loader, reg);
 }
 
 /* One 40-bit event: x, y, polarity bit then a 23-bit timestamp. */
@@ -118,9 +113,7 @@ START_TEST(sets_labels_default_path)
         ck_assert_str_eq(n2d2_database_label_name(h.db, d), name);
     }
     /* 30 learn samples, round(0.2 x 30) = 6 moved to validation. */
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_LEARN), 24);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_VALIDATION), 6);
-    ck_assert_uint_eq(n2d2_database_set_count(h.db, N2D2_SET_TEST), 10);
+    DBF_CHECK_SETS(h.db, 24, 6, 10);
     /* Files sorted by name within a digit, digits in order. */
     char want[4600];
     snprintf(want, sizeof want, "%s/Train/0/00001.bin", root);
@@ -148,9 +141,7 @@ START_TEST(frames)
     n2d2_tensor *t = NULL;
     ck_assert_int_eq(h.ops->read(h.state, h.db, 0, &t, NULL), N2D2_OK);
     ck_assert_uint_eq(n2d2_tensor_ndim(t), 3);
-    ck_assert_uint_eq(n2d2_tensor_dim(t, 0), 2);
-    ck_assert_uint_eq(n2d2_tensor_dim(t, 1), 34);
-    ck_assert_uint_eq(n2d2_tensor_dim(t, 2), 34);
+    DBF_CHECK_DIMS3(t, 2, 34, 34);
     ck_assert_int_eq(n2d2_tensor_dtype(t), N2D2_FLOAT32);
     const float *f = n2d2_tensor_data(t);
     const size_t plane = 34 * 34;

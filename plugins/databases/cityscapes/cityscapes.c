@@ -224,24 +224,10 @@ static n2d2_status cs_read(void *state, const n2d2_database *db, size_t index,
                            n2d2_tensor **data, n2d2_tensor **labels)
 {
     (void)state;
-    *data = NULL;
-    if (labels)
-        *labels = NULL;
-    const char *path = n2d2_database_stimulus_name(db, index);
-    if (!path)
-        return n2d2_error(N2D2_ERR_INVAL, TYPE ": no stimulus %zu", index);
-    return n2d2_dbimg_read(path, data);
+    return n2d2_dbimg_read_stimulus(db, index, TYPE, data, labels);
 }
 
-static n2d2_status cs_create(const n2d2_params *params, void **state)
-{
-    cs *c = calloc(1, sizeof *c);
-    if (!c)
-        return n2d2_error(N2D2_ERR_NOMEM, "out of memory");
-    c->params = params;
-    *state = c;
-    return N2D2_OK;
-}
+DBM_DEFINE_CREATE(cs_create, cs)
 
 static void cs_destroy(void *state) { free(state); }
 

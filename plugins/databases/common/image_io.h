@@ -25,6 +25,13 @@ extern "C" {
  * decodable image or corrupt (N2D2_ERR_PARSE). Thread-safe. */
 n2d2_status n2d2_dbimg_read(const char *path, n2d2_tensor **out);
 
+/* Stimulus `index` of `db` decoded from the file its name gives (as
+ * n2d2_dbimg_read); *labels (when asked) is NULL: no pixel-wise labels.
+ * `type` names the driver in the error for an unknown index. */
+struct n2d2_database;
+n2d2_status n2d2_dbimg_read_stimulus(const struct n2d2_database *db, size_t index,
+                                     const char *type, n2d2_tensor **data, n2d2_tensor **labels);
+
 /* Pixel formats n2d2_dbimg_write accepts. */
 typedef enum n2d2_dbimg_depth {
     N2D2_DBIMG_U8 = 0,  /* uint8_t samples */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dbmore.h"
 #include "image_io.h"
 
 n2d2_status dir_db_new(const n2d2_params *params, const char *type, void **state)
@@ -31,23 +32,7 @@ void dir_db_destroy(void *state)
 
 void dir_db_path(const dir_db *d, const char *key, char *out, size_t size)
 {
-    static const char var[] = "$N2D2_DATA";
-    const char *value = n2d2_params_string(d->params, key);
-    if (strncmp(value, var, sizeof var - 1) == 0) {
-        /* tool-flow checklist §0: /local/$USER/n2d2_data when unset */
-        const char *env = getenv("N2D2_DATA"), *user = getenv("USER");
-        if (env && *env)
-            snprintf(out, size, "%s%s", env, value + sizeof var - 1);
-        else if (user && *user)
-            snprintf(out, size, "/local/%s/n2d2_data%s", user, value + sizeof var - 1);
-        else
-            snprintf(out, size, "/local/n2d2_data%s", value + sizeof var - 1);
-    } else {
-        snprintf(out, size, "%s", value);
-    }
-    size_t n = strlen(out);
-    while (n > 1 && out[n - 1] == '/')
-        out[--n] = '\0';
+    dbm_path(d->params, key, out, size);
 }
 
 n2d2_status dir_db_walk(const dir_db *d, const char *key, const char *root,

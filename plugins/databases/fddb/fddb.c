@@ -196,24 +196,10 @@ static n2d2_status fddb_read(void *state, const n2d2_database *db, size_t index,
                              n2d2_tensor **data, n2d2_tensor **labels)
 {
     (void)state;
-    *data = NULL;
-    if (labels)
-        *labels = NULL;
-    const char *path = n2d2_database_stimulus_name(db, index);
-    if (!path)
-        return n2d2_error(N2D2_ERR_INVAL, TYPE ": no stimulus %zu", index);
-    return n2d2_dbimg_read(path, data);
+    return n2d2_dbimg_read_stimulus(db, index, TYPE, data, labels);
 }
 
-static n2d2_status fddb_create(const n2d2_params *params, void **state)
-{
-    fddb *f = calloc(1, sizeof *f);
-    if (!f)
-        return n2d2_error(N2D2_ERR_NOMEM, "out of memory");
-    f->params = params;
-    *state = f;
-    return N2D2_OK;
-}
+DBM_DEFINE_CREATE(fddb_create, fddb)
 
 static void fddb_destroy(void *state)
 {

@@ -368,24 +368,10 @@ static n2d2_status imdbwiki_read(void *state, const n2d2_database *db, size_t in
                                  n2d2_tensor **data, n2d2_tensor **labels)
 {
     (void)state;
-    *data = NULL;
-    if (labels)
-        *labels = NULL;
-    const char *path = n2d2_database_stimulus_name(db, index);
-    if (!path)
-        return n2d2_error(N2D2_ERR_INVAL, TYPE ": no stimulus %zu", index);
-    return n2d2_dbimg_read(path, data);
+    return n2d2_dbimg_read_stimulus(db, index, TYPE, data, labels);
 }
 
-static n2d2_status imdbwiki_create(const n2d2_params *params, void **state)
-{
-    imdbwiki *w = calloc(1, sizeof *w);
-    if (!w)
-        return n2d2_error(N2D2_ERR_NOMEM, "out of memory");
-    w->params = params;
-    *state = w;
-    return N2D2_OK;
-}
+DBM_DEFINE_CREATE(imdbwiki_create, imdbwiki)
 
 static void imdbwiki_destroy(void *state)
 {

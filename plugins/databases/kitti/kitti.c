@@ -100,6 +100,24 @@ n2d2_status kitti_list_error(kitti *k, const char *key, n2d2_status st)
     return dbm_path_error(k->params, key, st, k->type, "%s", msg);
 }
 
+n2d2_status kitti_add_test_images(kitti *k, const char *dir)
+{
+    if (!dbm_is_dir(dir)) {
+        n2d2_log_warn("%s: %s not found: no test set", k->type, dir);
+        return N2D2_OK;
+    }
+    char **files, path[8800];
+    size_t n;
+    n2d2_status st = dbm_list(dir, 'f', "png", &files, &n);
+    for (size_t i = 0; i < n && st == N2D2_OK; ++i) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        if (!kitti_new_frame(k, path, 1))
+            st = n2d2_error(N2D2_ERR_NOMEM, "out of memory");
+    }
+    dbm_list_free(files, n);
+    return st;
+}
+
 /* ---- KITTI_Object_Database ---- */
 
 static n2d2_status object_scan(kitti *k)
@@ -153,18 +171,7 @@ static n2d2_status object_scan(kitti *k)
         return st;
     /* The unlabelled test images. */
     snprintf(dir, sizeof dir, "%s/testing/image_2", data);
-    if (!dbm_is_dir(dir)) {
-        n2d2_log_warn("%s: %s not found: no test set", k->type, dir);
-        return N2D2_OK;
-    }
-    st = dbm_list(dir, 'f', "png", &files, &n);
-    for (size_t i = 0; i < n && st == N2D2_OK; ++i) {
-        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
-        if (!kitti_new_frame(k, path, 1))
-            st = n2d2_error(N2D2_ERR_NOMEM, "out of memory");
-    }
-    dbm_list_free(files, n);
-    return st;
+    return kitti_add_test_images(k, dir);
 }
 
 /* ---- KITTI_Database (tracking) ---- */

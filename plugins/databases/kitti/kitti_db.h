@@ -29,6 +29,9 @@ typedef struct kitti {
 frame *kitti_new_frame(kitti *k, const char *path, int test);
 /* The pending error again, located at path key `key` of the section. */
 n2d2_status kitti_list_error(kitti *k, const char *key, n2d2_status st);
+/* The unlabelled test images: the .png files of `dir` (a warning and no
+ * test set when it is missing). */
+n2d2_status kitti_add_test_images(kitti *k, const char *dir);
 
 /* KITTI_Road_Database (kitti_road.c). */
 extern const n2d2_param_spec kitti_road_params[];

@@ -64,18 +64,7 @@ n2d2_status kitti_road_scan(kitti *k)
         return st;
     char dir[4200];
     snprintf(dir, sizeof dir, "%s/../../testing/image_2", data);
-    if (!dbm_is_dir(dir)) {
-        n2d2_log_warn("%s: %s not found: no test set", k->type, dir);
-        return N2D2_OK;
-    }
-    st = dbm_list(dir, 'f', "png", &files, &n);
-    for (size_t i = 0; i < n && st == N2D2_OK; ++i) {
-        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
-        if (!kitti_new_frame(k, path, 1))
-            st = n2d2_error(N2D2_ERR_NOMEM, "out of memory");
-    }
-    dbm_list_free(files, n);
-    return st;
+    return kitti_add_test_images(k, dir);
 }
 
 /* The pixel-wise labels of a ground-truth image (BGR): magenta (road) ->

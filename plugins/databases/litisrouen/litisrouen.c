@@ -121,15 +121,7 @@ static n2d2_status litis_read(void *state, const n2d2_database *db, size_t index
     return st;
 }
 
-static n2d2_status litis_create(const n2d2_params *params, void **state)
-{
-    litis *l = calloc(1, sizeof *l);
-    if (!l)
-        return n2d2_error(N2D2_ERR_NOMEM, "out of memory");
-    l->params = params;
-    *state = l;
-    return N2D2_OK;
-}
+DBM_DEFINE_CREATE(litis_create, litis)
 
 static void litis_destroy(void *state) { free(state); }
 

@@ -5,7 +5,22 @@
 #define N2D2_DB_MORE_H
 
 #include <stddef.h>
+#include <stdlib.h>
 #include "n2d2/n2d2.h"
+
+/* Defines the driver's create operation `static n2d2_status fn(const
+ * n2d2_params *, void **)`: a zeroed `type` (calloc) whose `params` member
+ * holds the section's parameters. */
+#define DBM_DEFINE_CREATE(fn, type)                                                      \
+    static n2d2_status fn(const n2d2_params *params, void **state)                       \
+    {                                                                                    \
+        type *s_ = calloc(1, sizeof *s_);                                                \
+        if (!s_)                                                                         \
+            return n2d2_error(N2D2_ERR_NOMEM, "out of memory");                          \
+        s_->params = params;                                                             \
+        *state = s_;                                                                     \
+        return N2D2_OK;                                                                  \
+    }
 
 /* The value of path key `key` with a leading "$N2D2_DATA" expanded (to
  * $N2D2_DATA, else /local/$USER/n2d2_data, else /local/n2d2_data: tool-flow

@@ -114,15 +114,7 @@ static n2d2_status nmnist_read(void *state, const n2d2_database *db, size_t inde
     return st;
 }
 
-static n2d2_status nmnist_create(const n2d2_params *params, void **state)
-{
-    nmnist *s = calloc(1, sizeof *s);
-    if (!s)
-        return n2d2_error(N2D2_ERR_NOMEM, "out of memory");
-    s->params = params;
-    *state = s;
-    return N2D2_OK;
-}
+DBM_DEFINE_CREATE(nmnist_create, nmnist)
 
 static void nmnist_destroy(void *state) { free(state); }
 
