@@ -15,6 +15,8 @@
 #include "ini_impl.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +42,15 @@ static int truthy(value v) { return v.kind == V_FLOAT ? v.d != 0.0 : v.i != 0; }
 static value mk_int(long long i) { value v = {V_INT, i, 0.0}; return v; }
 static value mk_float(double d) { value v = {V_FLOAT, 0, d}; return v; }
 static value mk_bool(int b) { value v = {V_BOOL, b != 0, 0.0}; return v; }
+
+/* An integral double as an int when it fits (Python ints are unbounded: a
+ * result past 64 bits stays a float rather than overflowing). */
+static value int_of(double d)
+{
+    if (isfinite(d) && d > -9.2e18 && d < 9.2e18)
+        return mk_int((long long)d);
+    return mk_float(d);
+}
 
 static int fail(parser *p, const char *msg)
 {
@@ -102,8 +113,9 @@ static int parse_number(parser *p, value *out)
         double d = strtod(start, &end);
         *out = mk_float(d);
     } else {
+        errno = 0;
         long long i = strtoll(start, &end, 10);
-        *out = mk_int(i);
+        *out = errno == ERANGE ? mk_float(strtod(start, &end)) : mk_int(i);
     }
     if (end == start)
         return fail(p, "expected a number");
@@ -116,7 +128,7 @@ static int call_function(parser *p, const char *name, value *args, int n, value 
     if (strncmp(name, "math.", 5) == 0)
         name += 5;
     if (strcmp(name, "int") == 0 && n == 1) {
-        *out = mk_int(args[0].kind == V_FLOAT ? (long long)trunc(args[0].d) : args[0].i);
+        *out = args[0].kind == V_FLOAT ? int_of(trunc(args[0].d)) : mk_int(args[0].i);
         return 1;
     }
     if (strcmp(name, "float") == 0 && n == 1) {
@@ -127,7 +139,7 @@ static int call_function(parser *p, const char *name, value *args, int n, value 
         double x = as_double(args[0]);
         if (n == 1) { /* Python 3 rounds half to even */
             double r = nearbyint(x);
-            *out = args[0].kind == V_FLOAT ? mk_int((long long)r) : mk_int(args[0].i);
+            *out = args[0].kind == V_FLOAT ? int_of(r) : mk_int(args[0].i);
         } else {
             double scale = pow(10.0, as_double(args[1]));
             *out = mk_float(nearbyint(x * scale) / scale);
@@ -135,7 +147,8 @@ static int call_function(parser *p, const char *name, value *args, int n, value 
         return 1;
     }
     if (strcmp(name, "abs") == 0 && n == 1) {
-        *out = args[0].kind == V_FLOAT ? mk_float(fabs(args[0].d)) : mk_int(llabs(args[0].i));
+        *out = args[0].kind == V_FLOAT || args[0].i == LLONG_MIN ? mk_float(fabs(as_double(args[0])))
+                                                                 : mk_int(llabs(args[0].i));
         return 1;
     }
     if ((strcmp(name, "min") == 0 || strcmp(name, "max") == 0) && n >= 1) {
@@ -150,7 +163,7 @@ static int call_function(parser *p, const char *name, value *args, int n, value 
     if (strcmp(name, "pow") == 0 && n == 2) {
         *out = mk_float(pow(as_double(args[0]), as_double(args[1])));
         if (args[0].kind != V_FLOAT && args[1].kind != V_FLOAT && args[1].i >= 0)
-            *out = mk_int((long long)llround(out->d));
+            *out = int_of(nearbyint(out->d));
         return 1;
     }
     static const struct {
@@ -162,7 +175,7 @@ static int call_function(parser *p, const char *name, value *args, int n, value 
     for (size_t k = 0; k < sizeof unary / sizeof unary[0]; ++k)
         if (strcmp(name, unary[k].name) == 0 && n == 1) {
             double r = unary[k].fn(as_double(args[0]));
-            *out = unary[k].to_int ? mk_int((long long)r) : mk_float(r);
+            *out = unary[k].to_int ? int_of(r) : mk_float(r);
             return 1;
         }
     return fail(p, "unknown function or wrong number of arguments (int, float, round, abs, min, "
@@ -237,10 +250,16 @@ static int parse_power(parser *p, value *out)
     if (!ok)
         return 0;
     if (out->kind != V_FLOAT && e.kind != V_FLOAT && e.i >= 0) {
-        long long r = 1;
-        for (long long k = 0; k < e.i && k < 64; ++k)
-            r *= out->i;
-        *out = mk_int(r);
+        long long base = out->i, r = 1;
+        int overflow = 0;
+        if (base == 0 || base == 1)
+            r = e.i == 0 ? 1 : base;
+        else if (base == -1)
+            r = e.i % 2 ? -1 : 1;
+        else /* |base| >= 2 overflows within 63 steps */
+            for (long long k = 0; k < e.i && !overflow; ++k)
+                overflow = __builtin_mul_overflow(r, base, &r);
+        *out = overflow ? mk_float(pow(as_double(*out), as_double(e))) : mk_int(r);
     } else {
         *out = mk_float(pow(as_double(*out), as_double(e)));
     }
@@ -259,7 +278,8 @@ static int parse_unary(parser *p, value *out)
     if (!parse_power(p, out))
         return 0;
     if (negate)
-        *out = out->kind == V_FLOAT ? mk_float(-out->d) : mk_int(-out->i);
+        *out = out->kind == V_FLOAT || out->i == LLONG_MIN ? mk_float(-as_double(*out))
+                                                          : mk_int(-out->i);
     return 1;
 }
 
@@ -291,15 +311,19 @@ static int parse_term(parser *p, value *out)
         int ints = out->kind != V_FLOAT && r.kind != V_FLOAT;
         if (op != '*' && as_double(r) == 0.0)
             return fail(p, "division by zero");
+        long long prod;
         if (op == '*')
-            *out = ints ? mk_int(out->i * r.i) : mk_float(as_double(*out) * as_double(r));
+            *out = ints && !__builtin_mul_overflow(out->i, r.i, &prod)
+                       ? mk_int(prod)
+                       : mk_float(as_double(*out) * as_double(r));
         else if (op == '/')
             *out = mk_float(as_double(*out) / as_double(r));
         else if (op == 'f')
-            *out = ints ? mk_int(floor_div(out->i, r.i))
-                        : mk_float(floor(as_double(*out) / as_double(r)));
+            *out = ints && !(out->i == LLONG_MIN && r.i == -1)
+                       ? mk_int(floor_div(out->i, r.i))
+                       : mk_float(floor(as_double(*out) / as_double(r)));
         else if (ints)
-            *out = mk_int(out->i - floor_div(out->i, r.i) * r.i);
+            *out = mk_int(r.i == -1 ? 0 : out->i - floor_div(out->i, r.i) * r.i);
         else {
             double a = as_double(*out), b = as_double(r);
             *out = mk_float(a - floor(a / b) * b);
@@ -322,8 +346,11 @@ static int parse_arith(parser *p, value *out)
         value r;
         if (!parse_term(p, &r))
             return 0;
-        if (out->kind != V_FLOAT && r.kind != V_FLOAT)
-            *out = mk_int(plus ? out->i + r.i : out->i - r.i);
+        long long sum;
+        if (out->kind != V_FLOAT && r.kind != V_FLOAT &&
+            !(plus ? __builtin_add_overflow(out->i, r.i, &sum)
+                   : __builtin_sub_overflow(out->i, r.i, &sum)))
+            *out = mk_int(sum);
         else
             *out = mk_float(plus ? as_double(*out) + as_double(r) : as_double(*out) - as_double(r));
     }

@@ -113,7 +113,9 @@ START_TEST(expressions_evaluate_like_python)
                             "math.ceil(1.2))\n"
                             "signs=$(--+-1)\ntenth=$(0.1)\nsci=$(1e-5 * 1)\nprecedence=$(2 + 3 * 4 - (1 - 2))\n"
                             "bad=$(1 +)\nunknown=$(foo(1))\nzero=$(1 / 0)\n"
-                            "open=$(1 + (2)\n");
+                            "open=$(1 + (2)\n"
+                            "big=$(9223372036854775807 + 1)\nhuge=$(28999999999999999999999 * 2)\n"
+                            "ones=$(1 ** 999999999999 + (-1) ** 3)\nneg=$(-9223372036854775807 - 2)\n");
     ck_assert_str_eq(get(ini, "a", "int"), "16");
     ck_assert_str_eq(get(ini, "a", "float"), "16.0");
     ck_assert_str_eq(get(ini, "a", "div"), "3.5");
@@ -132,6 +134,11 @@ START_TEST(expressions_evaluate_like_python)
     ck_assert_str_eq(get(ini, "a", "sci"), "1e-05");
     ck_assert_str_eq(get(ini, "a", "precedence"), "15");
     ck_assert_str_eq(get(ini, "a", "signs"), "-1");
+    /* past 64 bits the value stays a float instead of overflowing */
+    ck_assert_str_eq(get(ini, "a", "big"), "9.223372036854776e+18");
+    ck_assert_str_eq(get(ini, "a", "huge"), "5.8e+22");
+    ck_assert_str_eq(get(ini, "a", "ones"), "0");
+    ck_assert_str_eq(get(ini, "a", "neg"), "-9.223372036854776e+18");
     static const char *const bad[] = {"bad", "unknown", "zero", "open"};
     for (size_t i = 0; i < 4; ++i) {
         ck_assert_int_eq(get_status(ini, "a", bad[i]), N2D2_ERR_PARSE);
