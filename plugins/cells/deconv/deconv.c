@@ -240,47 +240,6 @@ static n2d2_status build_mask(deconv_state *s)
     return N2D2_OK;
 }
 
-/* WeightsSharing / BiasesSharing: borrow the tensor `param` of the named
- * earlier cell, which must have exactly the shape this cell needs. */
-static n2d2_status borrow(n2d2_cell *cell, const char *key, const char *param, n2d2_dtype dt,
-                          uint32_t ndim, const size_t *dims, n2d2_tensor **out)
-{
-    const n2d2_params *p = n2d2_cell_params(cell);
-    const char *other = n2d2_params_string(p, key);
-    n2d2_tensor *t;
-    n2d2_status st = n2d2_cell_shared_param(cell, key, other, param, &t, NULL);
-    if (st != N2D2_OK)
-        return st;
-    int same = n2d2_tensor_dtype(t) == dt && n2d2_tensor_ndim(t) == ndim;
-    for (uint32_t d = 0; same && d < ndim; ++d)
-        same = n2d2_tensor_dim(t, d) == dims[d];
-    if (!same) {
-        char a[128], b[128];
-        return n2d2_params_error(p, key, N2D2_ERR_SHAPE,
-                                 "the %s of [%s] are %s %s but [%s] needs %s %s", param, other,
-                                 n2d2_dtype_name(n2d2_tensor_dtype(t)),
-                                 n2d2_shape_str(n2d2_tensor_dims(t), n2d2_tensor_ndim(t), a, sizeof a),
-                                 n2d2_cell_name(cell), n2d2_dtype_name(dt),
-                                 n2d2_shape_str(dims, ndim, b, sizeof b));
-    }
-    *out = n2d2_tensor_retain(t);
-    return N2D2_OK;
-}
-
-static n2d2_status new_biases(n2d2_cell *cell, deconv_state *s, n2d2_dtype dt, size_t fan_in,
-                              size_t fan_out)
-{
-    if (!n2d2_params_string(n2d2_cell_params(cell), "BiasesSharing")[0])
-        return n2d2_cells_new_bias(cell, dt, s->nb_outputs, fan_in, fan_out, &s->b, &s->db);
-    n2d2_status st = borrow(cell, "BiasesSharing", "biases", dt, 1, &s->nb_outputs, &s->b);
-    if (st == N2D2_OK)
-        st = n2d2_tensor_new(dt, 1, &s->nb_outputs, &s->db);
-    s->shared_b = st == N2D2_OK;
-    if (st == N2D2_OK)
-        st = n2d2_cell_declare_param(cell, "biases", s->b, s->db, "BiasSolver");
-    return st;
-}
-
 static n2d2_status deconv_initialize(n2d2_cell *cell, void *state)
 {
     deconv_state *s = state;
@@ -292,7 +251,7 @@ static n2d2_status deconv_initialize(n2d2_cell *cell, void *state)
         return n2d2_params_error(n2d2_cell_params(cell), "WeightsSharing", N2D2_ERR_NOT_IMPLEMENTED,
                                  "sharing weights with an explicit Mapping matrix is not "
                                  "implemented yet");
-    n2d2_status st = s->shared_w ? borrow(cell, "WeightsSharing", "weights", dt, 4, wdims, &s->w)
+    n2d2_status st = s->shared_w ? n2d2_cells_borrow_param(cell, "WeightsSharing", "weights", dt, 4, wdims, &s->w)
                                  : n2d2_tensor_new(dt, 4, wdims, &s->w);
     if (st == N2D2_OK)
         st = n2d2_tensor_new(dt, 4, wdims, &s->dw);
@@ -320,7 +279,8 @@ static n2d2_status deconv_initialize(n2d2_cell *cell, void *state)
     st = n2d2_cell_declare_param(cell, "weights", s->w, s->dw, "WeightsSolver");
     if (st != N2D2_OK || s->no_bias)
         return st;
-    return new_biases(cell, s, dt, fan_in, fan_out);
+    return n2d2_cells_new_or_shared_bias(cell, dt, s->nb_outputs, fan_in, fan_out, &s->b, &s->db,
+                                         &s->shared_b);
 }
 
 static n2d2_status deconv_reserve(n2d2_cell *cell, void *state, size_t batch)
